@@ -1,0 +1,1 @@
+"""Taawun: shared criminal information under each owner's control."""
