@@ -1,0 +1,141 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash covers its own fields and the previous entry's hash, so changing, deleting or
+reordering any entry breaks the chain from that point on. Appends are serialised (an advisory
+lock on PostgreSQL; SQLite transactions are already exclusive) so the chain never forks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, text
+
+from taawun.access.actor import Actor
+from taawun.store.tables import audit_log
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 7_140_913  # arbitrary, constant: the advisory lock guarding the chain head
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: str
+    target_id: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _canonical_time(at: dt.datetime) -> str:
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def entry_hash(row: dict[str, Any]) -> str:
+    payload = json.dumps(
+        [
+            row["seq"],
+            _canonical_time(row["at"]),
+            row["user_id"],
+            row["username"],
+            row["org_code"],
+            row["action"],
+            row["target_id"],
+            row["detail"],
+            row["prev_hash"],
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    row = conn.execute(
+        select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+    ).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent]) -> int:
+    """Append events inside the caller's transaction; returns the last sequence number."""
+    seq, prev = _head(conn)
+    at = utcnow()
+    rows = []
+    for event in events:
+        seq += 1
+        row = {
+            "seq": seq,
+            "at": at,
+            "user_id": actor.user_id if actor else None,
+            "username": actor.username if actor else None,
+            "org_code": actor.org_code if actor else None,
+            "action": event.action,
+            "target_id": event.target_id,
+            "detail": event.detail or {},
+            "prev_hash": prev,
+        }
+        row["hash"] = prev = entry_hash(row)
+        rows.append(row)
+    if rows:
+        conn.execute(insert(audit_log), rows)
+    return seq
+
+
+def record(conn: Connection, actor: Actor | None, action: str, target_id: str | None = None,
+           **detail: Any) -> None:
+    append(conn, actor, [AuditEvent(action, target_id, detail)])
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    head_hash: str
+    problem: str | None = None
+    seq: int | None = None
+
+
+def _rows(conn: Connection, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        chunk = conn.execute(
+            select(audit_log).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(batch)
+        ).mappings().all()
+        if not chunk:
+            return
+        for row in chunk:
+            yield dict(row)
+        last = chunk[-1]["seq"]
+
+
+def verify(conn: Connection) -> VerifyResult:
+    """Walk the chain; report the first entry that was changed, removed or moved."""
+    expected_seq, prev, count = 1, GENESIS, 0
+    for row in _rows(conn):
+        count += 1
+        seq = row["seq"]
+        if seq != expected_seq:
+            problem = (f"entry {expected_seq} is missing (deleted)" if seq > expected_seq
+                       else f"entry {seq} is out of order")
+            return VerifyResult(False, count, prev, problem, expected_seq)
+        if row["prev_hash"] != prev:
+            return VerifyResult(False, count, prev,
+                                f"entry {seq} does not follow entry {seq - 1} (deleted or reordered)", seq)
+        if entry_hash(row) != row["hash"]:
+            return VerifyResult(False, count, prev, f"entry {seq} was changed after it was written", seq)
+        prev = row["hash"]
+        expected_seq += 1
+    return VerifyResult(True, count, prev)

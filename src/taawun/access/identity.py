@@ -1,0 +1,158 @@
+"""Who someone is: passwords (argon2id), bearer tokens (random, stored hashed), lockout, user admin.
+
+Tokens are 256-bit random strings; only their SHA-256 is stored, so a copy of the database does not
+hand out working tokens. A slow hash is not needed for them (unlike passwords) because they are not
+guessable, and a fast lookup keeps every API call cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
+
+from taawun.access import audit
+from taawun.access.actor import Actor
+from taawun.access.policy import require
+from taawun.domain.enums import OrgKind, Role
+from taawun.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from taawun.store import accounts as store
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+DEFAULT_TOKEN_LIFETIME = dt.timedelta(hours=12)
+MIN_PASSWORD_LENGTH = 10
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    token_id: str
+    expires_at: dt.datetime
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def actor_for(conn: Connection, user: dict) -> Actor:  # type: ignore[type-arg]
+    org = store.organisation(conn, user["org_code"])
+    assert org is not None
+    return Actor(user["id"], user["username"], user["org_code"], OrgKind(org["kind"]), Role(user["role"]),
+                 store.regions_of(conn, user["org_code"]))
+
+
+def check_password(conn: Connection, username: str, password: str) -> Actor:
+    """Verify a login; repeated failures lock the account for a while. Audited either way."""
+    user = store.user_by_username(conn, username)
+    now = audit.utcnow()
+    if user is None or not user["active"]:
+        _safe_verify(_DUMMY_HASH, password)  # same cost as a real check: no user enumeration by timing
+        audit.record(conn, None, "auth.login_failed", None, username=username[:64], reason="unknown user")
+        raise NotAuthenticated("wrong username or password")
+    locked_until = _aware(user["locked_until"])
+    if locked_until and locked_until > now:
+        audit.record(conn, None, "auth.login_refused", user["id"], username=username, reason="locked")
+        raise NotAuthenticated("this account is locked after repeated failed logins; try again later")
+    if not _safe_verify(user["password_hash"], password):
+        failures = user["failed_logins"] + 1
+        lock = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
+        store.update_user(conn, user["id"], failed_logins=0 if lock else failures, locked_until=lock)
+        audit.record(conn, None, "auth.login_failed", user["id"], username=username, locked=bool(lock))
+        raise NotAuthenticated("wrong username or password")
+    if user["failed_logins"] or user["locked_until"]:
+        store.update_user(conn, user["id"], failed_logins=0, locked_until=None)
+    actor = actor_for(conn, user)
+    audit.record(conn, actor, "auth.login", user["id"])
+    return actor
+
+
+def _safe_verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(conn: Connection, actor: Actor, lifetime: dt.timedelta = DEFAULT_TOKEN_LIFETIME,
+                label: str | None = None) -> IssuedToken:
+    if lifetime <= dt.timedelta(0) or lifetime > dt.timedelta(days=366):
+        raise InvalidInput("a token lives between a second and a year")
+    token = "tw_" + secrets.token_urlsafe(32)
+    now = audit.utcnow()
+    token_id = str(uuid.uuid4())
+    expires = now + lifetime
+    store.insert_token(conn, {"id": token_id, "user_id": actor.user_id, "token_hash": _token_hash(token),
+                              "label": label, "created_at": now, "expires_at": expires})
+    audit.record(conn, actor, "auth.token_issued", token_id, label=label, expires_at=expires.isoformat())
+    return IssuedToken(token, token_id, expires)
+
+
+def authenticate(conn: Connection, token: str) -> tuple[Actor, str]:
+    """The actor behind a bearer token, and the token's id; raises NotAuthenticated."""
+    row = store.token_by_hash(conn, _token_hash(token)) if token else None
+    if row is None:
+        raise NotAuthenticated("invalid token")
+    if row["revoked_at"] is not None:
+        raise NotAuthenticated("this token was revoked")
+    expires_at = _aware(row["expires_at"])
+    assert expires_at is not None
+    if expires_at <= audit.utcnow():
+        raise NotAuthenticated("this token has expired")
+    user = store.user_by_id(conn, row["user_id"])
+    if user is None or not user["active"]:
+        raise NotAuthenticated("this account is disabled")
+    return actor_for(conn, user), row["id"]
+
+
+def revoke_token(conn: Connection, actor: Actor, token_id: str) -> None:
+    tokens = {t["id"] for t in store.tokens_of(conn, actor.user_id)}
+    if token_id not in tokens:
+        raise NotFound(f"no token {token_id}")
+    store.revoke_token(conn, token_id, audit.utcnow())
+    audit.record(conn, actor, "auth.token_revoked", token_id)
+
+
+def add_user(conn: Connection, actor: Actor, *, username: str, org_code: str, role: Role, password: str,
+             language: str = "en") -> str:
+    """Admins manage their own organisation's users; the system account manages all."""
+    if actor.username != "system":
+        require(actor, "manage_users")
+        if org_code != actor.org_code:
+            raise Forbidden("admins manage only their own organisation's users")
+    org = store.organisation(conn, org_code)
+    if org is None:
+        raise InvalidInput(f"unknown organisation {org_code!r}", [{"field": "org", "message": "unknown"}])
+    if role == Role.REVIEWER and org["kind"] != OrgKind.GS.value:
+        raise InvalidInput("reviewers belong to the General Secretariat", [{"field": "role", "message": "GS only"}])
+    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        raise InvalidInput("a username is 1-64 letters, digits, '.', '-' or '_'", [{"field": "username", "message": "invalid"}])
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password has at least {MIN_PASSWORD_LENGTH} characters",
+                           [{"field": "password", "message": "too short"}])
+    if store.user_by_username(conn, username) is not None:
+        raise InvalidInput(f"username {username!r} is taken", [{"field": "username", "message": "taken"}])
+    user_id = str(uuid.uuid4())
+    store.insert_user(conn, {"id": user_id, "username": username, "org_code": org_code, "role": role.value,
+                             "password_hash": hash_password(password), "active": True, "language": language,
+                             "failed_logins": 0, "created_at": audit.utcnow()})
+    audit.record(conn, actor, "user.create", user_id, username=username, org=org_code, role=role.value)
+    return user_id

@@ -1,0 +1,179 @@
+"""Every read and write of records passes through here: the gate's checks, then the store, then audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, true
+
+from taawun.access import audit
+from taawun.access.actor import Actor
+from taawun.access.policy import (
+    Audience,
+    can_pass_on,
+    can_see,
+    can_write_for,
+    live_clause,
+    require,
+    visible_clause,
+)
+from taawun.domain.enums import RecordStatus
+from taawun.domain.errors import Conflict, Forbidden, NotFound
+from taawun.store import records as store
+from taawun.store.tables import record_crime_areas, records
+
+
+@dataclass
+class RecordFilter:
+    kind: str | None = None
+    crime_area: str | None = None
+    owner: str | None = None
+    status: str = RecordStatus.ACTIVE.value
+    terms: list[str] = field(default_factory=list)
+
+    def describe(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def sees(actor: Actor, row: store.RecordRow) -> bool:
+    return can_see(actor, row.owner, Audience.from_json(row.restriction_mode, row.restriction))
+
+
+class RecordAccess:
+    def __init__(self, conn: Connection, actor: Actor) -> None:
+        self.conn = conn
+        self.actor = actor
+
+    # --- reads -----------------------------------------------------------------------------
+    def _readable(self) -> ColumnElement[bool]:
+        return and_(visible_clause(self.actor), live_clause(include_expired=True))
+
+    def _load(self, record_id: str) -> store.RecordRow:
+        row = store.get_record(self.conn, record_id, self._readable())
+        if row is None or not sees(self.actor, row):
+            raise NotFound(f"no record {record_id}")
+        return row
+
+    def get(self, record_id: str) -> store.RecordRow:
+        require(self.actor, "read")
+        row = self._load(record_id)
+        audit.record(self.conn, self.actor, "record.read", record_id)
+        return row
+
+    def _filter_clause(self, flt: RecordFilter) -> ColumnElement[bool]:
+        clause: ColumnElement[bool] = and_(visible_clause(self.actor), records.c.status == flt.status)
+        if flt.kind:
+            clause = and_(clause, records.c.kind == flt.kind)
+        else:
+            clause = and_(clause, records.c.kind != "link")
+        if flt.owner:
+            clause = and_(clause, records.c.owner == flt.owner)
+        if flt.crime_area:
+            clause = and_(clause, records.c.id.in_(
+                record_crime_areas.select().with_only_columns(record_crime_areas.c.record_id)
+                .where(record_crime_areas.c.crime_area == flt.crime_area)))
+        for token in flt.terms:
+            clause = and_(clause, store.term_clause(token))
+        return clause
+
+    def find(self, flt: RecordFilter, limit: int, before_seq: int | None) -> list[store.RecordRow]:
+        require(self.actor, "read")
+        if flt.status == RecordStatus.DELETED.value:
+            raise Forbidden("deleted records are only in their history")
+        rows = store.list_records(self.conn, self._filter_clause(flt), limit, before_seq)
+        rows = [r for r in rows if sees(self.actor, r)]
+        audit.record(self.conn, self.actor, "record.search", None, filter=flt.describe(),
+                     returned=[r.id for r in rows])
+        return rows
+
+    def export(self, flt: RecordFilter, limit: int) -> Iterator[store.RecordRow]:
+        """Visible records that may be passed on (H2 only for their owner), for export files."""
+        require(self.actor, "export")
+        rows = store.list_records(self.conn, self._filter_clause(flt), limit, None)
+        out = [r for r in rows if sees(self.actor, r) and can_pass_on(self.actor, r.owner, r.handling)]
+        withheld = len(rows) - len(out)
+        audit.record(self.conn, self.actor, "record.export", None, filter=flt.describe(),
+                     exported=[r.id for r in out], withheld_h2=withheld)
+        return iter(out)
+
+    def history(self, record_id: str) -> list[dict[str, Any]]:
+        """Versions of a record. Owner and GS see deleted records' history too."""
+        require(self.actor, "read")
+        row = store.get_record(self.conn, record_id, visible_clause(self.actor))
+        if row is None or not sees(self.actor, row):
+            raise NotFound(f"no record {record_id}")
+        if row.status == RecordStatus.DELETED.value and not (self.actor.is_gs or self.actor.org_code == row.owner):
+            raise NotFound(f"no record {record_id}")
+        audit.record(self.conn, self.actor, "record.history", record_id)
+        versions = store.history(self.conn, record_id)
+        # Earlier versions may have had a wider audience; a caller sees only the versions it could see then
+        # and now, so narrowing a restriction also hides what was shared before.
+        return [v for v in versions if self.actor.org_code == row.owner or self.actor.is_gs
+                or can_see(self.actor, v["snapshot"]["owner"],
+                           Audience.from_json(v["snapshot"]["restriction_mode"], v["snapshot"]["restriction"]))]
+
+    def links_of(self, record_id: str) -> list[store.RecordRow]:
+        """Links touching a visible record, where the link and its other end are visible too."""
+        require(self.actor, "read")
+        self._load(record_id)
+        link_ids = store.links_of(self.conn, record_id)
+        rows = store.get_records(self.conn, link_ids, self._readable())
+        visible = [r for r in rows if sees(self.actor, r)]
+        ends = {r.data["source_id"] for r in visible} | {r.data["target_id"] for r in visible}
+        seen_ends = {r.id for r in store.get_records(self.conn, list(ends), self._readable()) if sees(self.actor, r)}
+        out = [r for r in visible if r.data["source_id"] in seen_ends and r.data["target_id"] in seen_ends]
+        audit.record(self.conn, self.actor, "record.links", record_id, returned=[r.id for r in out])
+        return out
+
+    def visible_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` the actor may see (no audit: used to validate references while writing)."""
+        rows = store.get_records(self.conn, list(ids), self._readable())
+        return {r.id for r in rows if sees(self.actor, r)}
+
+    # --- writes ----------------------------------------------------------------------------
+    def _check_write(self, row: store.RecordRow) -> None:
+        if not can_write_for(self.actor, row.owner):
+            raise Forbidden(f"{self.actor.username} ({self.actor.role.value}, {self.actor.org_code}) "
+                            f"may not write records owned by {row.owner}")
+
+    def create(self, rows: Sequence[store.RecordRow]) -> None:
+        for row in rows:
+            self._check_write(row)
+        store.insert_records(self.conn, rows)
+        audit.append(self.conn, self.actor, [
+            audit.AuditEvent("record.create", r.id, {"kind": r.kind, "version": r.version}) for r in rows
+        ])
+
+    def load_for_update(self, record_id: str) -> store.RecordRow:
+        row = store.get_record(self.conn, record_id, and_(visible_clause(self.actor), live_clause(True)))
+        if row is None or not sees(self.actor, row):
+            raise NotFound(f"no record {record_id}")
+        self._check_write(row)
+        return row
+
+    def replace(self, row: store.RecordRow, previous_version: int, action: str = "update") -> None:
+        self._check_write(row)
+        if not store.replace_record(self.conn, row, previous_version, action, self.actor.user_id):
+            raise Conflict(f"record {row.id} was changed by someone else; reload it and try again")
+        audit.record(self.conn, self.actor, f"record.{action}", row.id, version=row.version)
+
+
+def expire_due(conn: Connection, actor: Actor, today: dt.date) -> list[str]:
+    """Move records past their review date out of search; they stay in history."""
+    expired = []
+    for row in store.due_for_expiry(conn, today):
+        previous = row.version
+        row.version += 1
+        row.status = RecordStatus.EXPIRED.value
+        row.updated_at = audit.utcnow()
+        if store.replace_record(conn, row, previous, "expire", actor.user_id):
+            expired.append(row.id)
+    if expired:
+        audit.record(conn, actor, "record.expire", None, records=expired)
+    return expired
+
+
+__all__ = ["RecordAccess", "RecordFilter", "expire_due", "sees", "true"]

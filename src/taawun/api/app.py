@@ -1,0 +1,32 @@
+"""The application factory: one FastAPI app per database."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from taawun.api import problems, routes_admin, routes_auth, routes_records
+from taawun.store.db import make_engine
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(engine: Engine | None = None, db_url: str | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Taawun",
+        version="0.1.0",
+        description="Shared criminal information under each owner's control.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine or make_engine(db_url)
+    problems.install(app)
+    for router in (routes_auth.router, routes_records.router, routes_admin.router):
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,42 @@
+"""Request-scoped dependencies: one transaction per request, and the caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import Connection, Engine
+
+from taawun.access.actor import Actor
+from taawun.access.identity import authenticate
+from taawun.domain.errors import NotAuthenticated
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def transaction(request: Request) -> Iterator[Connection]:
+    """Everything a request does commits together or not at all."""
+    with engine_of(request).begin() as conn:
+        yield conn
+
+
+Conn = Annotated[Connection, Depends(transaction)]
+
+
+def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+    if not token:
+        raise NotAuthenticated("this call needs a bearer token (POST /api/v1/auth/token to get one)")
+    actor, token_id = authenticate(conn, token)
+    request.state.actor = actor
+    request.state.token_id = token_id
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -1,0 +1,58 @@
+"""Login, tokens and the caller's identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from pydantic import BaseModel
+
+from taawun.access import identity
+from taawun.api.deps import Conn, CurrentActor
+
+router = APIRouter(tags=["auth"])
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: dt.datetime
+
+
+@router.post("/auth/token", response_model=TokenOut)
+def login(conn: Conn, username: Annotated[str, Form(max_length=200)],
+          password: Annotated[str, Form(max_length=1000)]) -> TokenOut:
+    """OAuth2 password flow: exchange a username and password for a bearer token."""
+    actor = identity.check_password(conn, username, password)
+    issued = identity.issue_token(conn, actor, label="login")
+    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+
+
+class TokenRequest(BaseModel):
+    label: str | None = None
+    hours: int = 12
+
+
+@router.post("/auth/tokens", response_model=TokenOut, status_code=201)
+def create_token(conn: Conn, actor: CurrentActor, body: TokenRequest) -> TokenOut:
+    """A further token for a script or machine, with its own lifetime (up to a year)."""
+    issued = identity.issue_token(conn, actor, dt.timedelta(hours=body.hours), body.label)
+    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, conn: Conn, actor: CurrentActor) -> None:
+    """Revoke the token used for this call."""
+    identity.revoke_token(conn, actor, request.state.token_id)
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=204)
+def revoke(conn: Conn, actor: CurrentActor, token_id: str) -> None:
+    identity.revoke_token(conn, actor, token_id)
+
+
+@router.get("/me")
+def me(actor: CurrentActor) -> dict[str, Any]:
+    return {"user_id": actor.user_id, "username": actor.username, "org": actor.org_code,
+            "org_kind": actor.org_kind.value, "role": actor.role.value, "regions": sorted(actor.regions)}

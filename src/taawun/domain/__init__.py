@@ -1,0 +1,1 @@
+"""The vocabulary of Taawun: enums and validated value types, free of any I/O."""

@@ -1,0 +1,242 @@
+"""Validated shapes of records as owners submit them.
+
+One set of models serves the API, the CLI, bulk imports and the demo loader, so a record is
+judged by the same rules whichever door it comes through. Pydantic is used for validation only;
+nothing here touches storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from taawun.domain import enums as E
+from taawun.domain.dates import PartialDateError, normalise_partial_date
+from taawun.domain.text import TextError, clean_text, detect_script
+from taawun.domain.world import all_organisations, is_member
+
+REVIEW_PERIOD_DAYS = 5 * 365
+
+
+def _text(max_length: int, field: str) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            return clean_text(value, field=field, max_length=max_length)
+        except TextError as exc:
+            raise ValueError(str(exc)) from None
+
+    return AfterValidator(check)
+
+
+def _partial_date(value: str) -> str:
+    try:
+        return normalise_partial_date(value)
+    except PartialDateError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if not is_member(code):
+        raise ValueError(f"'{value[:10]}' is not the ISO 3166 alpha-3 code of a member country")
+    return code
+
+
+def _any_country(value: str) -> str:
+    import pycountry
+
+    code = value.strip().upper()
+    if len(code) != 3 or pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(f"'{value[:10]}' is not an ISO 3166 alpha-3 country code")
+    return code
+
+
+Country = Annotated[str, AfterValidator(_any_country)]
+MemberCode = Annotated[str, AfterValidator(_country)]
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+Name = Annotated[str, Field(max_length=1000), _text(300, "name")]
+ShortText = Annotated[str, Field(max_length=1000), _text(200, "text")]
+LongText = Annotated[str, Field(max_length=40000), _text(10000, "text")]
+Number = Annotated[str, Field(max_length=200), _text(64, "number")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NameEntry(Strict):
+    full: Name
+    type: E.NameType = E.NameType.PRIMARY
+    script: str | None = Field(default=None, max_length=4, description="ISO 15924; detected when absent")
+    language: str | None = Field(default=None, max_length=8)
+
+    @model_validator(mode="after")
+    def _detect(self) -> NameEntry:
+        if not self.script:
+            self.script = detect_script(self.full)
+        return self
+
+
+class Restriction(Strict):
+    mode: E.RestrictionMode = E.RestrictionMode.ALL_MEMBERS
+    members: list[MemberCode] = Field(default_factory=list, max_length=300)
+    regions: list[str] = Field(default_factory=list, max_length=20)
+    partners: list[str] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _check(self) -> Restriction:
+        from taawun.domain.world import PARTNERS, REGION_NAMES
+
+        unknown_regions = [r for r in self.regions if r not in REGION_NAMES]
+        if unknown_regions:
+            raise ValueError(f"unknown region {unknown_regions[0]!r}; known: {', '.join(REGION_NAMES)}")
+        unknown_partners = [p for p in self.partners if p not in PARTNERS]
+        if unknown_partners:
+            raise ValueError(f"unknown partner {unknown_partners[0]!r}; known: {', '.join(PARTNERS)}")
+        if self.mode == E.RestrictionMode.ALL_MEMBERS and (self.members or self.regions):
+            raise ValueError("mode all_members takes no member or region list (partners may be added)")
+        if self.mode == E.RestrictionMode.ONLY and not (self.members or self.regions or self.partners):
+            raise ValueError("mode only needs at least one member, region or partner")
+        if self.mode == E.RestrictionMode.ALL_EXCEPT and self.partners:
+            raise ValueError("mode all_except excludes members or regions, not partners")
+        self.members = sorted(set(self.members))
+        self.regions = sorted(set(self.regions))
+        self.partners = sorted(set(self.partners))
+        return self
+
+
+class Evaluation(Strict):
+    source: E.SourceReliability
+    information: Annotated[int, Field(ge=1, le=4)]
+
+
+class Identifier(Strict):
+    type: E.IdentifierType
+    number: Number
+    country: Country | None = None
+
+
+class CommonFields(Strict):
+    """Fields every record has, whatever its kind."""
+
+    crime_areas: list[E.CrimeArea] = Field(default_factory=list, max_length=12)
+    restriction: Restriction = Field(default_factory=Restriction)
+    hit_disclosure: E.HitDisclosure = E.HitDisclosure.CONTACT_OWNER
+    handling: E.Handling = E.Handling.H0
+    handling_note: ShortText | None = None
+    evaluation: Evaluation | None = None
+    review_due: dt.date | None = None
+    owner: str | None = Field(default=None, max_length=10, description="defaults to the caller's organisation")
+
+    @model_validator(mode="after")
+    def _common(self) -> CommonFields:
+        if self.handling == E.Handling.H3 and not self.handling_note:
+            raise ValueError("handling H3 needs handling_note stating the restriction in words")
+        if self.owner is not None:
+            self.owner = self.owner.strip().upper()
+            if self.owner not in all_organisations():
+                raise ValueError(f"unknown owner {self.owner!r}")
+        self.crime_areas = sorted(set(self.crime_areas))
+        return self
+
+
+class PersonData(CommonFields):
+    kind: Literal["person"] = "person"
+    names: list[NameEntry] = Field(min_length=1, max_length=50)
+    sex: E.Sex | None = None
+    birth_date: PartialDate | None = None
+    birth_place: ShortText | None = None
+    nationalities: list[Country] = Field(default_factory=list, max_length=10)
+    identifiers: list[Identifier] = Field(default_factory=list, max_length=50)
+    person_status: E.PersonStatus = E.PersonStatus.OTHER
+    description: LongText | None = None
+
+    @model_validator(mode="after")
+    def _birth(self) -> PersonData:
+        if self.birth_date and self.birth_date > dt.date.today().isoformat():
+            raise ValueError("birth_date is in the future")
+        self.nationalities = sorted(set(self.nationalities))
+        return self
+
+
+class TravelDocumentData(CommonFields):
+    kind: Literal["travel_document"] = "travel_document"
+    number: Number
+    country: Country
+    document_type: E.DocumentType = E.DocumentType.PASSPORT
+    document_status: E.DocumentStatus
+    holder_id: UUID | None = None
+
+
+class VehicleData(CommonFields):
+    kind: Literal["vehicle"] = "vehicle"
+    vin: Number | None = None
+    plate: Number | None = None
+    plate_country: Country | None = None
+    make: ShortText | None = None
+    model: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _ident(self) -> VehicleData:
+        if not (self.vin or self.plate):
+            raise ValueError("a vehicle needs a VIN or a plate")
+        return self
+
+
+class FirearmData(CommonFields):
+    kind: Literal["firearm"] = "firearm"
+    serial: Number
+    make: ShortText | None = None
+    model: ShortText | None = None
+    calibre: ShortText | None = None
+
+
+class OrganisationData(CommonFields):
+    kind: Literal["organisation"] = "organisation"
+    names: list[NameEntry] = Field(min_length=1, max_length=50)
+    organisation_type: E.OrganisationType = E.OrganisationType.OTHER
+    description: LongText | None = None
+
+
+class CaseData(CommonFields):
+    kind: Literal["case"] = "case"
+    summary: LongText
+    date: PartialDate | None = None
+    place: ShortText | None = None
+
+
+class LinkData(CommonFields):
+    kind: Literal["link"] = "link"
+    link_type: E.LinkType
+    source_id: UUID
+    target_id: UUID
+    note: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _ends(self) -> LinkData:
+        if self.source_id == self.target_id:
+            raise ValueError("a link joins two different records")
+        return self
+
+
+RecordData = Annotated[
+    PersonData | TravelDocumentData | VehicleData | FirearmData | OrganisationData | CaseData,
+    Field(discriminator="kind"),
+]
+AnyRecordData = PersonData | TravelDocumentData | VehicleData | FirearmData | OrganisationData | CaseData | LinkData
+
+MODEL_BY_KIND: dict[str, type[CommonFields]] = {
+    "person": PersonData,
+    "travel_document": TravelDocumentData,
+    "vehicle": VehicleData,
+    "firearm": FirearmData,
+    "organisation": OrganisationData,
+    "case": CaseData,
+    "link": LinkData,
+}
+
+# Fields that exist on every record and are stored in their own columns.
+COMMON_FIELDS = frozenset(CommonFields.model_fields)

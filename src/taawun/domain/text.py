@@ -1,0 +1,82 @@
+"""Cleaning of free text that arrives from the outside world.
+
+Invisible formatting characters (bidi marks, zero-width spaces) are what copy-paste from
+documents and web pages leaves behind; they must never make two equal names differ or let an
+empty-looking name through, so they are removed before validation. Control characters, private
+use and unassigned code points are refused rather than silently dropped: they signal broken input.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Bidi embedding/override/isolate controls, LRM/RLM/ALM, zero-width space, word joiner, BOM.
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200E, 0x200F, 0x061C, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+# Zero-width joiner/non-joiner carry meaning inside Persian/Urdu/Indic words but not at the edges.
+_JOINERS = "\u200c\u200d"
+
+
+class TextError(ValueError):
+    """Raised with a sentence a user can act on."""
+
+
+def clean_text(value: str, *, field: str = "text", max_length: int = 1000) -> str:
+    """Return the NFC form of ``value`` without invisible formatting, or raise TextError."""
+    if len(value) > max_length * 4:
+        raise TextError(f"{field} is too long (at most {max_length} characters)")
+    text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs", "Co", "Cn") and ch not in "\t\n\r":
+            raise TextError(f"{field} contains an invalid character U+{ord(ch):04X}")
+    text = " ".join(text.split()).strip(_JOINERS + " ")
+    if len(text) > max_length:
+        raise TextError(f"{field} is too long (at most {max_length} characters)")
+    if not text:
+        raise TextError(f"{field} is empty once invisible characters are removed")
+    if unicodedata.category(text[0]).startswith("M"):
+        raise TextError(f"{field} starts with a combining mark")
+    return text
+
+
+def detect_script(text: str) -> str:
+    """The dominant writing system of ``text`` as an ISO 15924 code (Arab, Latn, Cyrl, Hani...)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        script = _script_of_name(name)
+        counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return "Zyyy"
+    return max(counts.items(), key=lambda item: item[1])[0]
+
+
+_SCRIPT_PREFIXES = {
+    "ARABIC": "Arab",
+    "LATIN": "Latn",
+    "CYRILLIC": "Cyrl",
+    "GREEK": "Grek",
+    "HEBREW": "Hebr",
+    "CJK": "Hani",
+    "HIRAGANA": "Jpan",
+    "KATAKANA": "Jpan",
+    "HANGUL": "Hang",
+    "DEVANAGARI": "Deva",
+    "THAI": "Thai",
+    "GEORGIAN": "Geor",
+    "ARMENIAN": "Armn",
+    "ETHIOPIC": "Ethi",
+    "BENGALI": "Beng",
+    "TAMIL": "Taml",
+    "SYRIAC": "Syrc",
+    "THAANA": "Thaa",
+}
+
+
+def _script_of_name(name: str) -> str:
+    first = name.split(" ", 1)[0]
+    return _SCRIPT_PREFIXES.get(first, "Zzzz")

@@ -1,0 +1,220 @@
+"""Creating, changing and reading records on behalf of a user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection
+
+from taawun.access.actor import Actor
+from taawun.access.audit import utcnow
+from taawun.access.records import RecordAccess, RecordFilter
+from taawun.domain.enums import RecordStatus
+from taawun.domain.errors import InvalidInput, NotFound
+from taawun.domain.models import COMMON_FIELDS, MODEL_BY_KIND, REVIEW_PERIOD_DAYS, AnyRecordData, CommonFields
+from taawun.services.terms import query_tokens, terms_for
+from taawun.store.records import RecordRow
+
+MAX_BULK = 10_000
+
+
+def validation_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        out.append({"field": f"{prefix}{loc}", "message": message})
+    return out
+
+
+def parse_record(body: Any, *, kind: str | None = None, prefix: str = "") -> AnyRecordData:
+    if not isinstance(body, dict):
+        raise InvalidInput("a record must be a JSON object", [{"field": prefix or "body", "message": "not an object"}])
+    kind = kind or body.get("kind")
+    model = MODEL_BY_KIND.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise InvalidInput(f"unknown record kind {str(kind)[:30]!r}",
+                           [{"field": f"{prefix}kind", "message": f"one of {', '.join(MODEL_BY_KIND)}"}])
+    try:
+        return model.model_validate(body)  # type: ignore[return-value]
+    except ValidationError as exc:
+        errors = validation_errors(exc, prefix)
+        raise InvalidInput(f"invalid {kind}: {errors[0]['field']}: {errors[0]['message']}", errors) from None
+
+
+def _evaluation(payload: CommonFields) -> str | None:
+    ev = payload.evaluation
+    return f"{ev.source.value}{ev.information}" if ev else None
+
+
+def build_row(actor: Actor, payload: AnyRecordData, now: dt.datetime, record_id: str | None = None) -> RecordRow:
+    data = payload.model_dump(mode="json", exclude=set(COMMON_FIELDS))
+    restriction = payload.restriction.model_dump(mode="json")
+    mode = restriction.pop("mode")
+    return RecordRow(
+        id=record_id or str(uuid.uuid4()),
+        kind=payload.kind,
+        owner=payload.owner or actor.org_code,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+        version=1,
+        status=RecordStatus.ACTIVE.value,
+        crime_areas=[c.value for c in payload.crime_areas],
+        restriction_mode=mode,
+        restriction=restriction,
+        hit_disclosure=payload.hit_disclosure.value,
+        handling=payload.handling.value,
+        handling_note=payload.handling_note,
+        evaluation=_evaluation(payload),
+        review_due=payload.review_due or (now.date() + dt.timedelta(days=REVIEW_PERIOD_DAYS)),
+        data=data,
+        terms=terms_for(payload.kind, data),
+    )
+
+
+def _referenced_ids(payload: AnyRecordData) -> list[str]:
+    refs = []
+    for name in ("holder_id", "source_id", "target_id"):
+        value = getattr(payload, name, None)
+        if value:
+            refs.append(str(value))
+    return refs
+
+
+def _check_references(gate: RecordAccess, payloads: Sequence[AnyRecordData], new_ids: set[str]) -> None:
+    wanted = {ref for p in payloads for ref in _referenced_ids(p)} - new_ids
+    missing = wanted - gate.visible_ids(sorted(wanted))
+    if missing:
+        ref = sorted(missing)[0]
+        raise InvalidInput(f"referenced record {ref} does not exist or is not visible to you",
+                           [{"field": "reference", "message": f"unknown record {ref}"}])
+
+
+def create(conn: Connection, actor: Actor, payload: AnyRecordData) -> RecordRow:
+    return bulk_create(conn, actor, [payload])[0]
+
+
+def bulk_create(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData]) -> list[RecordRow]:
+    """All or nothing: the caller's transaction rolls back if any record is refused."""
+    if len(payloads) > MAX_BULK:
+        raise InvalidInput(f"at most {MAX_BULK} records per call", [{"field": "records", "message": "too many"}])
+    now = utcnow()
+    rows = [build_row(actor, p, now) for p in payloads]
+    gate = RecordAccess(conn, actor)
+    _check_references(gate, payloads, {r.id for r in rows})
+    gate.create(rows)
+    return rows
+
+
+def _merge(existing: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(existing)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def row_to_payload(row: RecordRow) -> dict[str, Any]:
+    """The record as an owner would submit it: the inverse of build_row."""
+    body: dict[str, Any] = dict(row.data)
+    body.update({
+        "kind": row.kind,
+        "owner": row.owner,
+        "crime_areas": row.crime_areas,
+        "restriction": {"mode": row.restriction_mode, **row.restriction},
+        "hit_disclosure": row.hit_disclosure,
+        "handling": row.handling,
+        "handling_note": row.handling_note,
+        "evaluation": {"source": row.evaluation[0], "information": int(row.evaluation[1:])} if row.evaluation else None,
+        "review_due": row.review_due.isoformat(),
+    })
+    return body
+
+
+_IMMUTABLE = {"kind", "owner", "id", "version", "created_at", "created_by", "updated_at", "status"}
+
+
+def update(conn: Connection, actor: Actor, record_id: str, patch: Any, expected_version: int | None = None) -> RecordRow:
+    if not isinstance(patch, dict) or not patch:
+        raise InvalidInput("a change must be a non-empty JSON object", [{"field": "body", "message": "empty"}])
+    gate = RecordAccess(conn, actor)
+    row = gate.load_for_update(record_id)
+    fixed = sorted(k for k in _IMMUTABLE if k in patch and k != "version")
+    if fixed:
+        raise InvalidInput(f"{fixed[0]} cannot be changed", [{"field": f, "message": "read-only"} for f in fixed])
+    if expected_version is None and "version" in patch:
+        expected_version = patch["version"]
+    patch = {k: v for k, v in patch.items() if k != "version"}
+    if expected_version is not None and expected_version != row.version:
+        from taawun.domain.errors import Conflict
+
+        raise Conflict(f"record {record_id} is at version {row.version}, not {expected_version}")
+    payload = parse_record(_merge(row_to_payload(row), patch), kind=row.kind)
+    _check_references(gate, [payload], set())
+    now = utcnow()
+    new = build_row(actor, payload, now, record_id=row.id)
+    new.created_at, new.created_by = row.created_at, row.created_by
+    new.version = row.version + 1
+    if row.status == RecordStatus.EXPIRED.value and new.review_due <= now.date():
+        new.status = RecordStatus.EXPIRED.value
+    gate.replace(new, row.version)
+    return new
+
+
+def delete(conn: Connection, actor: Actor, record_id: str) -> RecordRow:
+    gate = RecordAccess(conn, actor)
+    row = gate.load_for_update(record_id)
+    previous = row.version
+    row.version += 1
+    row.status = RecordStatus.DELETED.value
+    row.updated_at = utcnow()
+    gate.replace(row, previous, action="delete")
+    return row
+
+
+def get(conn: Connection, actor: Actor, record_id: str) -> RecordRow:
+    return RecordAccess(conn, actor).get(record_id)
+
+
+def search(conn: Connection, actor: Actor, *, q: str | None = None, kind: str | None = None,
+           crime_area: str | None = None, owner: str | None = None, status: str = "active",
+           limit: int = 50, cursor: int | None = None) -> tuple[list[RecordRow], int | None]:
+    flt = RecordFilter(kind=kind, crime_area=crime_area, owner=owner, status=status,
+                       terms=query_tokens(q) if q else [])
+    if q and not flt.terms:
+        raise InvalidInput("the search text has no letters or digits", [{"field": "q", "message": "empty"}])
+    rows = RecordAccess(conn, actor).find(flt, limit, cursor)
+    next_cursor = rows[-1].seq if len(rows) == limit and rows else None
+    return rows, next_cursor
+
+
+def view(row: RecordRow) -> dict[str, Any]:
+    """The record as clients see it (field names of DESIGN.md)."""
+    out = {
+        "id": row.id,
+        "kind": row.kind,
+        "owner": row.owner,
+        "created_by": row.created_by,
+        "created_at": row.snapshot()["created_at"],
+        "updated_at": row.snapshot()["updated_at"],
+        "version": row.version,
+        "status": row.status,
+    }
+    payload = row_to_payload(row)
+    payload.pop("kind")
+    payload.pop("owner")
+    out.update(payload)
+    return out
+
+
+def ensure_link(row: RecordRow) -> RecordRow:
+    if row.kind != "link":
+        raise NotFound(f"no link {row.id}")
+    return row

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, engine set-up and repositories. Knows nothing of who asks."""

@@ -1,0 +1,207 @@
+"""Reading and writing record rows. No permission logic: callers pass the visibility condition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
+
+from taawun.store.tables import (
+    changes,
+    links,
+    record_audience,
+    record_crime_areas,
+    record_terms,
+    record_versions,
+    records,
+)
+
+
+@dataclass
+class RecordRow:
+    """A record as stored: gate columns plus the kind-specific payload in ``data``."""
+
+    id: str
+    kind: str
+    owner: str
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    status: str
+    crime_areas: list[str]
+    restriction_mode: str
+    restriction: dict[str, list[str]]
+    hit_disclosure: str
+    handling: str
+    handling_note: str | None
+    evaluation: str | None
+    review_due: dt.date
+    data: dict[str, Any]
+    terms: set[str] = field(default_factory=set)
+    seq: int | None = None
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "owner": self.owner,
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "version": self.version,
+            "status": self.status,
+            "crime_areas": self.crime_areas,
+            "restriction_mode": self.restriction_mode,
+            "restriction": self.restriction,
+            "hit_disclosure": self.hit_disclosure,
+            "handling": self.handling,
+            "handling_note": self.handling_note,
+            "evaluation": self.evaluation,
+            "review_due": self.review_due,
+            "data": self.data,
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-safe copy of the whole record, as kept in its history."""
+        out = self.columns()
+        out["created_at"] = _iso(self.created_at)
+        out["updated_at"] = _iso(self.updated_at)
+        out["review_due"] = self.review_due.isoformat()
+        return out
+
+
+def _iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+_COLUMNS = [c for c in records.c if c.name != "seq"]
+
+
+def _row_from(mapping: Any) -> RecordRow:
+    values = {c.name: mapping[c.name] for c in _COLUMNS}
+    return RecordRow(**values, seq=mapping["seq"])
+
+
+def _audience_rows(row: RecordRow) -> list[dict[str, str]]:
+    out = []
+    for entry_type, key in (("member", "members"), ("region", "regions"), ("partner", "partners")):
+        for code in row.restriction.get(key, []):
+            out.append({"record_id": row.id, "entry_type": entry_type, "code": code})
+    return out
+
+
+def _side_rows(rows: Sequence[RecordRow]) -> dict[Any, list[dict[str, Any]]]:
+    audience, areas, terms, link_rows = [], [], [], []
+    for row in rows:
+        audience.extend(_audience_rows(row))
+        areas.extend({"record_id": row.id, "crime_area": a} for a in row.crime_areas)
+        terms.extend({"record_id": row.id, "term": t} for t in row.terms)
+        if row.kind == "link":
+            link_rows.append({
+                "record_id": row.id,
+                "link_type": row.data["link_type"],
+                "source_id": row.data["source_id"],
+                "target_id": row.data["target_id"],
+            })
+    return {record_audience: audience, record_crime_areas: areas, record_terms: terms, links: link_rows}
+
+
+def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str, by_user: str) -> None:
+    for table, values in _side_rows(rows).items():
+        if values:
+            conn.execute(insert(table), values)
+    now = rows[0].updated_at
+    conn.execute(insert(record_versions), [
+        {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
+         "action": action, "snapshot": r.snapshot()} for r in rows
+    ])
+    conn.execute(insert(changes), [{"record_id": r.id, "at": now} for r in rows])
+
+
+def insert_records(conn: Connection, rows: Sequence[RecordRow]) -> None:
+    if not rows:
+        return
+    conn.execute(insert(records), [r.columns() for r in rows])
+    _write_side_tables(conn, rows, "create", rows[0].created_by)
+
+
+def replace_record(conn: Connection, row: RecordRow, previous_version: int, action: str, by_user: str) -> bool:
+    """Store a new version of ``row``; False if someone else changed it first."""
+    values = row.columns()
+    del values["id"], values["created_at"], values["created_by"]
+    result = conn.execute(
+        update(records).where(records.c.id == row.id, records.c.version == previous_version).values(**values)
+    )
+    if result.rowcount != 1:
+        return False
+    for table in (record_audience, record_crime_areas, record_terms, links):
+        conn.execute(delete(table).where(table.c.record_id == row.id))
+    _write_side_tables(conn, [row], action, by_user)
+    return True
+
+
+def get_record(conn: Connection, record_id: str, where: ColumnElement[bool]) -> RecordRow | None:
+    found = conn.execute(select(records).where(records.c.id == record_id, where)).mappings().first()
+    return _row_from(found) if found else None
+
+
+def get_records(conn: Connection, ids: Sequence[str], where: ColumnElement[bool]) -> list[RecordRow]:
+    if not ids:
+        return []
+    found = conn.execute(select(records).where(records.c.id.in_(list(ids)), where)).mappings().all()
+    return [_row_from(m) for m in found]
+
+
+def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(conn.execute(select(records.c.id).where(records.c.id.in_(list(ids)))).scalars())
+
+
+def term_clause(token: str) -> ColumnElement[bool]:
+    """Records having a term that starts with ``token``."""
+    upper = token + "\uffff"
+    return records.c.id.in_(
+        select(record_terms.c.record_id).where(record_terms.c.term >= token, record_terms.c.term < upper)
+    )
+
+
+def list_records(
+    conn: Connection, where: ColumnElement[bool], limit: int, before_seq: int | None
+) -> list[RecordRow]:
+    """Newest first, keyset-paginated on the insertion sequence."""
+    query = select(records).where(where)
+    if before_seq is not None:
+        query = query.where(records.c.seq < before_seq)
+    found = conn.execute(query.order_by(records.c.seq.desc()).limit(limit)).mappings().all()
+    return [_row_from(m) for m in found]
+
+
+def history(conn: Connection, record_id: str) -> list[dict[str, Any]]:
+    found = conn.execute(
+        select(record_versions).where(record_versions.c.record_id == record_id).order_by(record_versions.c.version)
+    ).mappings().all()
+    return [dict(m) for m in found]
+
+
+def links_of(conn: Connection, record_id: str) -> list[str]:
+    """Ids of link records touching ``record_id``."""
+    query = select(links.c.record_id).where((links.c.source_id == record_id) | (links.c.target_id == record_id))
+    return list(conn.execute(query).scalars())
+
+
+def due_for_expiry(conn: Connection, today: dt.date) -> list[RecordRow]:
+    found = conn.execute(
+        select(records).where(records.c.status == "active", records.c.review_due < today)
+    ).mappings().all()
+    return [_row_from(m) for m in found]
+
+
+def count_records(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(records)).scalar_one())
