@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ LOCKOUT = dt.timedelta(minutes=15)
 DEFAULT_TOKEN_LIFETIME = dt.timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+_USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,9 @@ def add_user(conn: Connection, actor: Actor, *, username: str, org_code: str, ro
         raise InvalidInput(f"unknown organisation {org_code!r}", [{"field": "org", "message": "unknown"}])
     if role == Role.REVIEWER and org["kind"] != OrgKind.GS.value:
         raise InvalidInput("reviewers belong to the General Secretariat", [{"field": "role", "message": "GS only"}])
-    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
-        raise InvalidInput("a username is 1-64 letters, digits, '.', '-' or '_'", [{"field": "username", "message": "invalid"}])
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput("a username is 1-64 letters, digits, '.', '-' or '_'",
+                           [{"field": "username", "message": "invalid"}])
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"a password has at least {MIN_PASSWORD_LENGTH} characters",
                            [{"field": "password", "message": "too short"}])

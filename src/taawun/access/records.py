@@ -65,10 +65,8 @@ class RecordAccess:
 
     def _filter_clause(self, flt: RecordFilter) -> ColumnElement[bool]:
         clause: ColumnElement[bool] = and_(visible_clause(self.actor), records.c.status == flt.status)
-        if flt.kind:
-            clause = and_(clause, records.c.kind == flt.kind)
-        else:
-            clause = and_(clause, records.c.kind != "link")
+        kind_clause = records.c.kind == flt.kind if flt.kind else records.c.kind != "link"
+        clause = and_(clause, kind_clause)
         if flt.owner:
             clause = and_(clause, records.c.owner == flt.owner)
         if flt.crime_area:

@@ -141,7 +141,9 @@ def row_to_payload(row: RecordRow) -> dict[str, Any]:
 _IMMUTABLE = {"kind", "owner", "id", "version", "created_at", "created_by", "updated_at", "status"}
 
 
-def update(conn: Connection, actor: Actor, record_id: str, patch: Any, expected_version: int | None = None) -> RecordRow:
+def update(
+    conn: Connection, actor: Actor, record_id: str, patch: Any, expected_version: int | None = None
+) -> RecordRow:
     if not isinstance(patch, dict) or not patch:
         raise InvalidInput("a change must be a non-empty JSON object", [{"field": "body", "message": "empty"}])
     gate = RecordAccess(conn, actor)

@@ -97,7 +97,10 @@ def _audience_rows(row: RecordRow) -> list[dict[str, str]]:
 
 
 def _side_rows(rows: Sequence[RecordRow]) -> dict[Any, list[dict[str, Any]]]:
-    audience, areas, terms, link_rows = [], [], [], []
+    audience: list[dict[str, Any]] = []
+    areas: list[dict[str, Any]] = []
+    terms: list[dict[str, Any]] = []
+    link_rows: list[dict[str, Any]] = []
     for row in rows:
         audience.extend(_audience_rows(row))
         areas.extend({"record_id": row.id, "crime_area": a} for a in row.crime_areas)
