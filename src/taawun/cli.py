@@ -1,0 +1,291 @@
+"""The operator's command line: set up, demo, serve, users, tokens, audit, backup, restore, expiry.
+
+Every command takes the database from ``--db URL`` or the TAAWUN_DB environment variable (default: the
+SQLite file taawun.db in the current directory). A user's mistake (an unreachable database, an unknown
+organisation, a missing file) ends with one sentence on stderr and a non-zero exit status, never a
+traceback: operators script these commands, and a sentence is what they can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from taawun.access import audit
+from taawun.access.actor import SYSTEM
+from taawun.access.records import expire_due
+from taawun.domain.errors import TaawunError
+from taawun.services import backup as backups
+from taawun.services import demo as demo_service
+from taawun.services import operator
+from taawun.services.accounts import init_database
+from taawun.store.db import database_url, make_engine
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Taawun: shared criminal information under each owner's control.")
+user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
+token_app = typer.Typer(no_args_is_help=True, help="Issue and revoke API tokens.")
+audit_app = typer.Typer(no_args_is_help=True, help="Check the audit log.")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $TAAWUN_DB, else sqlite:///taawun.db).")]
+
+
+def fail(message: str) -> None:
+    """One sentence on stderr, exit status 1."""
+    message = " ".join(message.split())
+    if not message.endswith((".", "!", "?")):
+        message += "."
+    typer.echo(message[0].upper() + message[1:], err=True)
+    raise typer.Exit(1)
+
+
+def _safe_url(url: str) -> str:
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _db_error(exc: DBAPIError) -> str:
+    original = str(exc.orig or exc).strip().splitlines()
+    return original[0] if original else type(exc).__name__
+
+
+@contextmanager
+def _errors(url: str) -> Iterator[None]:
+    """Turn what a user can cause into a sentence; anything else is a bug and keeps its traceback."""
+    try:
+        yield
+    except TaawunError as exc:
+        fail(exc.detail)
+    except (ArgumentError, NoSuchModuleError):
+        fail(f"{_safe_url(url)!r} is not a database URL Taawun understands; use sqlite:///FILE or "
+             "postgresql://USER@HOST:PORT/DATABASE")
+    except DBAPIError as exc:
+        if exc.connection_invalidated or "connect" in str(exc.orig).lower() or "unable to open" in str(exc.orig):
+            fail(f"cannot reach the database at {_safe_url(url)}: {_db_error(exc)}")
+        fail(f"the database at {_safe_url(url)} refused the operation: {_db_error(exc)}")
+    except SQLAlchemyError as exc:
+        fail(f"database error at {_safe_url(url)}: {str(exc).splitlines()[0]}")
+    except OSError as exc:
+        fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+
+
+@contextmanager
+def _engine(db: str | None, *, need_schema: bool = True) -> Iterator[Engine]:
+    url = database_url(db)
+    with _errors(url):
+        engine = make_engine(url)
+        try:
+            if need_schema and not inspect(engine).has_table("audit_log"):
+                fail(f"the database at {_safe_url(url)} has no Taawun schema yet; run `taawun init` first")
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        typer.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _print_logins(logins: Sequence[demo_service.DemoLogin]) -> None:
+    typer.echo(f"Demo logins (password for all: {demo_service.DEMO_PASSWORD} -- demo only, never in production):")
+    _table([(x.username, x.password, x.org, x.role) for x in logins], ("username", "password", "org", "role"))
+
+
+# --- set-up ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def init(db: Db = None) -> None:
+    """Create or upgrade the schema and load the reference data (harmless to run again)."""
+    with _engine(db, need_schema=False) as engine:
+        init_database(engine)
+        typer.echo(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+def _load_demo(engine: Engine, persons: int, seed: int) -> None:
+    result = demo_service.load(engine, persons, seed)
+    if result.loaded:
+        counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
+        typer.echo(f"demo world loaded (seed {seed}): {counts}")
+    else:
+        typer.echo("demo world already loaded; nothing changed")
+    _print_logins(result.logins)
+
+
+@app.command()
+def demo(db: Db = None,
+         persons: Annotated[int, typer.Option(min=1, max=200_000, help="How many fictitious persons.")] = 3000,
+         seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same world.")] =
+         demo_service.DEFAULT_SEED) -> None:
+    """Load the fictitious demo world (once) and print its logins."""
+    with _engine(db, need_schema=False) as engine:
+        _load_demo(engine, persons, seed)
+
+
+@app.command()
+def serve(db: Db = None,
+          host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+          demo: Annotated[bool, typer.Option("--demo", help="Load the demo world first if it is not there.")] = False,
+          ) -> None:
+    """Run the web server (REST API) on the database, initialising it if needed."""
+    import uvicorn
+
+    url = database_url(db)
+    with _engine(url, need_schema=False) as engine:
+        init_database(engine)
+        if demo:
+            _load_demo(engine, demo_service.DEFAULT_PERSONS, demo_service.DEFAULT_SEED)
+    os.environ["TAAWUN_DB"] = url  # each worker builds its own app and engine from it
+    typer.echo(f"serving {_safe_url(url)} on http://{host}:{port} with {workers} worker(s)", err=True)
+    uvicorn.run("taawun.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+# --- users and tokens -----------------------------------------------------------------------------
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            fail("no password was given on standard input")
+        return line
+    typed: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return typed
+
+
+@user_app.command("add")
+def user_add(username: Annotated[str, typer.Option(help="Login name: letters, digits, '.', '-', '_'.")],
+             org: Annotated[str, typer.Option(help="Organisation code: MAR, GS, UN, ...")],
+             role: Annotated[str, typer.Option(help="frontline, analyst, officer, reviewer or admin.")],
+             password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                          help="Read the password from standard input.")] = False,
+             db: Db = None) -> None:
+    """Create a user; the password is asked twice, or read from standard input."""
+    with _engine(db) as engine:
+        with engine.begin() as conn:  # check what can be checked before asking for the password
+            operator.parse_org(conn, org)
+            operator.parse_role(role)
+        password = _read_password(password_stdin)
+        with engine.begin() as conn:
+            operator.add_user(conn, org=org, role=role, username=username, password=password)
+    typer.echo(f"user {username} created ({org.upper()}, {role.lower()})")
+
+
+@user_app.command("list")
+def user_list(org: Annotated[str, typer.Option(help="Organisation code: MAR, GS, UN, ...")], db: Db = None) -> None:
+    """List an organisation's users."""
+    with _engine(db) as engine, engine.begin() as conn:
+        rows = operator.list_users(conn, org)
+    if not rows:
+        typer.echo(f"no users in {org.upper()}")
+        return
+    _table([(u["username"], u["role"], "active" if u["active"] else "disabled", str(u["created_at"])[:19])
+            for u in rows], ("username", "role", "status", "created"))
+
+
+@token_app.command("create")
+def token_create(username: Annotated[str, typer.Option(help="Whose token.")],
+                 hours: Annotated[float, typer.Option(min=0.01, max=366 * 24, help="Lifetime in hours.")] = 12,
+                 label: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+                 db: Db = None) -> None:
+    """Issue a bearer token for a user and print it once (only its hash is kept)."""
+    with _engine(db) as engine, engine.begin() as conn:
+        issued = operator.issue_token_for(conn, username, hours, label)
+    typer.echo(issued.token)
+    typer.echo(f"token id {issued.token_id} for {username}, expires {issued.expires_at.isoformat()}; "
+               "it is shown only this once", err=True)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (not the token itself).")],
+                 db: Db = None) -> None:
+    """Revoke a token by its id."""
+    with _engine(db) as engine, engine.begin() as conn:
+        operator.revoke_token(conn, token_id)
+    typer.echo(f"token {token_id} revoked")
+
+
+# --- audit, expiry, backup ------------------------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify(db: Db = None) -> None:
+    """Walk the hash chain of the audit log; exit 1 at the first entry changed, removed or moved."""
+    with _engine(db) as engine, engine.connect() as conn:
+        result = audit.verify(conn)
+    if result.ok:
+        typer.echo(f"audit log intact: {result.entries} entries, head {result.head_hash}")
+        return
+    typer.echo(f"audit log BROKEN at entry {result.seq}: {result.problem}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def expire(db: Db = None,
+           today: Annotated[str | None, typer.Option(help="Pretend today is YYYY-MM-DD (for testing).")] = None,
+           ) -> None:
+    """The daily job: records past their review date leave search (they stay in history)."""
+    try:
+        day = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        fail(f"{today!r} is not a date of the form YYYY-MM-DD")
+        return
+    with _engine(db) as engine, engine.begin() as conn:
+        expired = expire_due(conn, SYSTEM, day)
+    typer.echo(f"{len(expired)} record(s) expired (review date before {day.isoformat()})")
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Backup file to write (a sidecar FILE.meta.json goes beside).")],
+           db: Db = None) -> None:
+    """Write a consistent backup, safe while the server runs."""
+    with _engine(db) as engine:
+        meta = backups.backup(engine, file)
+    counts = meta["counts"]
+    typer.echo(f"backup written to {file}: {counts['records']} records, {counts['users']} users, "
+               f"audit log {meta['audit_entries']} entries, head {meta['audit_head']}")
+    if not meta["audit_intact"]:
+        typer.echo(f"warning: the audit log in this backup is broken: {meta['audit_problem']}", err=True)
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="Backup file written by `taawun backup`.")],
+            db: Db = None) -> None:
+    """Replace the database with a backup, then verify it (audit chain, counts, head hash)."""
+    with _engine(db, need_schema=False) as engine:
+        report = backups.restore(engine, file)
+    found = report.found
+    if report.ok:
+        typer.echo(f"restore verified: {found['counts']['records']} records, {found['counts']['users']} users, "
+                   f"audit log intact: {found['audit_entries']} entries, head {found['audit_head']}")
+        return
+    typer.echo(f"restore NOT verified: {'; '.join(report.problems)}", err=True)
+    raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
