@@ -60,11 +60,13 @@ def actor_for(conn: Connection, user: dict) -> Actor:  # type: ignore[type-arg]
 
 def check_password(conn: Connection, username: str, password: str) -> Actor:
     """Verify a login; repeated failures lock the account for a while. Audited either way."""
-    user = store.user_by_username(conn, username)
+    # A name no user can have (e.g. with a NUL, which PostgreSQL refuses in text) is simply unknown.
+    user = store.user_by_username(conn, username) if _USERNAME.fullmatch(username) else None
     now = audit.utcnow()
     if user is None or not user["active"]:
         _safe_verify(_DUMMY_HASH, password)  # same cost as a real check: no user enumeration by timing
-        audit.record(conn, None, "auth.login_failed", None, username=username[:64], reason="unknown user")
+        audit.record(conn, None, "auth.login_failed", None, username=username[:64].replace("\x00", ""),
+                     reason="unknown user")
         raise NotAuthenticated("wrong username or password")
     locked_until = _aware(user["locked_until"])
     if locked_until and locked_until > now:

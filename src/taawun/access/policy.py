@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, FromClause, and_, exists, false, not_, or_, select, true
 
 from taawun.access.actor import Actor
 from taawun.domain.enums import Handling, RecordStatus, RestrictionMode, Role
@@ -49,11 +49,11 @@ def can_see(actor: Actor, owner: str, audience: Audience) -> bool:
     return not named  # all_except
 
 
-def visible_clause(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition on ``records`` equal to ``can_see`` for every row."""
+def visible_clause(actor: Actor, table: FromClause = records) -> ColumnElement[bool]:
+    """SQL condition on ``records`` (or an alias of it) equal to ``can_see`` for every row."""
     if actor.is_gs:
         return true()
-    own = records.c.owner == actor.org_code
+    own = table.c.owner == actor.org_code
 
     def named(entry_type: str, codes: Iterable[str]) -> ColumnElement[bool]:
         codes = list(codes)
@@ -61,7 +61,7 @@ def visible_clause(actor: Actor) -> ColumnElement[bool]:
             return false()
         return exists(
             select(record_audience.c.record_id).where(
-                record_audience.c.record_id == records.c.id,
+                record_audience.c.record_id == table.c.id,
                 record_audience.c.entry_type == entry_type,
                 record_audience.c.code.in_(codes),
             )
@@ -72,9 +72,9 @@ def visible_clause(actor: Actor) -> ColumnElement[bool]:
     listed = or_(named("member", [actor.org_code]), named("region", actor.regions))
     return or_(
         own,
-        records.c.restriction_mode == RestrictionMode.ALL_MEMBERS.value,
-        and_(records.c.restriction_mode == RestrictionMode.ONLY.value, listed),
-        and_(records.c.restriction_mode == RestrictionMode.ALL_EXCEPT.value, not_(listed)),
+        table.c.restriction_mode == RestrictionMode.ALL_MEMBERS.value,
+        and_(table.c.restriction_mode == RestrictionMode.ONLY.value, listed),
+        and_(table.c.restriction_mode == RestrictionMode.ALL_EXCEPT.value, not_(listed)),
     )
 
 

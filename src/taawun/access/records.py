@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, true
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, true
 
 from taawun.access import audit
 from taawun.access.actor import Actor
@@ -23,7 +24,17 @@ from taawun.access.policy import (
 from taawun.domain.enums import RecordStatus
 from taawun.domain.errors import Conflict, Forbidden, NotFound
 from taawun.store import records as store
-from taawun.store.tables import record_crime_areas, records
+from taawun.store.tables import links, record_crime_areas, records
+
+_LIVE = (RecordStatus.ACTIVE.value, RecordStatus.EXPIRED.value)
+
+
+def _check_id(record_id: str) -> None:
+    """Ids are UUIDs: anything else names no record (and never reaches the database)."""
+    try:
+        uuid.UUID(record_id)
+    except ValueError:
+        raise NotFound(f"no record {record_id[:40]!r}") from None
 
 
 @dataclass
@@ -48,10 +59,22 @@ class RecordAccess:
         self.actor = actor
 
     # --- reads -----------------------------------------------------------------------------
+    def _link_ends_shown(self) -> ColumnElement[bool]:
+        """A link is shown only with both its ends: otherwise it would name a record hidden from the caller."""
+        end = records.alias("link_end")
+
+        def shown(end_id: ColumnElement[str]) -> ColumnElement[bool]:
+            return exists(select(end.c.id).where(end.c.id == end_id, visible_clause(self.actor, end),
+                                                 end.c.status.in_(_LIVE)))
+
+        return or_(records.c.kind != "link", exists(select(links.c.record_id).where(
+            links.c.record_id == records.c.id, shown(links.c.source_id), shown(links.c.target_id))))
+
     def _readable(self) -> ColumnElement[bool]:
-        return and_(visible_clause(self.actor), live_clause(include_expired=True))
+        return and_(visible_clause(self.actor), live_clause(include_expired=True), self._link_ends_shown())
 
     def _load(self, record_id: str) -> store.RecordRow:
+        _check_id(record_id)
         row = store.get_record(self.conn, record_id, self._readable())
         if row is None or not sees(self.actor, row):
             raise NotFound(f"no record {record_id}")
@@ -64,7 +87,8 @@ class RecordAccess:
         return row
 
     def _filter_clause(self, flt: RecordFilter) -> ColumnElement[bool]:
-        clause: ColumnElement[bool] = and_(visible_clause(self.actor), records.c.status == flt.status)
+        clause: ColumnElement[bool] = and_(visible_clause(self.actor), records.c.status == flt.status,
+                                           self._link_ends_shown())
         kind_clause = records.c.kind == flt.kind if flt.kind else records.c.kind != "link"
         clause = and_(clause, kind_clause)
         if flt.owner:
@@ -100,7 +124,8 @@ class RecordAccess:
     def history(self, record_id: str) -> list[dict[str, Any]]:
         """Versions of a record. Owner and GS see deleted records' history too."""
         require(self.actor, "read")
-        row = store.get_record(self.conn, record_id, visible_clause(self.actor))
+        _check_id(record_id)
+        row = store.get_record(self.conn, record_id, and_(visible_clause(self.actor), self._link_ends_shown()))
         if row is None or not sees(self.actor, row):
             raise NotFound(f"no record {record_id}")
         if row.status == RecordStatus.DELETED.value and not (self.actor.is_gs or self.actor.org_code == row.owner):
@@ -146,7 +171,10 @@ class RecordAccess:
         ])
 
     def load_for_update(self, record_id: str) -> store.RecordRow:
-        row = store.get_record(self.conn, record_id, and_(visible_clause(self.actor), live_clause(True)))
+        _check_id(record_id)
+        # The owner may still change or delete its link after one end became hidden from it.
+        shown = or_(records.c.owner == self.actor.org_code, self._link_ends_shown())
+        row = store.get_record(self.conn, record_id, and_(visible_clause(self.actor), live_clause(True), shown))
         if row is None or not sees(self.actor, row):
             raise NotFound(f"no record {record_id}")
         self._check_write(row)

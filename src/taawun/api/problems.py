@@ -33,8 +33,9 @@ def _field(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "form"):
         parts = parts[1:]
-    # Discriminated unions add the tag ("person") to the path: drop it, the client did not write it.
-    return ".".join(p for p in parts if p not in _UNION_TAGS) or "body"
+    # Discriminated unions add the tag ("person", or "function-after[...]" for models with validators)
+    # to the path: drop it, the client did not write it.
+    return ".".join(p for p in parts if p not in _UNION_TAGS and not p.startswith("function-")) or "body"
 
 
 _UNION_TAGS = {"person", "travel_document", "vehicle", "firearm", "organisation", "case", "link"}
@@ -54,7 +55,10 @@ def install(app: FastAPI) -> None:
                 return problem(400, "the request body is not valid JSON",
                                [{"field": "body", "message": str(err.get("ctx", {}).get("error", "malformed"))}])
             message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-            errors.append({"field": _field(tuple(err.get("loc", ()))), "message": message})
+            loc = tuple(err.get("loc", ()))
+            if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+                loc = (*loc, "kind")  # the record kind is missing or unknown
+            errors.append({"field": _field(loc), "message": message})
         first = errors[0] if errors else {"field": "body", "message": "invalid"}
         return problem(422, f"{first['field']}: {first['message']}", errors[:100])
 

@@ -46,7 +46,7 @@ def add_user(conn: Conn, actor: CurrentActor, body: UserIn) -> dict[str, Any]:
 @router.get("/audit")
 def audit_trail(conn: Conn, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                 cursor: Annotated[int | None, Query(ge=1)] = None,
-                action: Annotated[str | None, Query(max_length=32)] = None) -> dict[str, Any]:
+                action: Annotated[str | None, Query(max_length=32, pattern="^[a-z_.]+$")] = None) -> dict[str, Any]:
     """Your organisation's own audit trail (the GS sees every entry)."""
     rows = audit_view.trail(conn, actor, limit=limit, before_seq=cursor, action=action)
     items = [{"seq": r["seq"], "at": r["at"].isoformat(), "user_id": r["user_id"], "username": r["username"],

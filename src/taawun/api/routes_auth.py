@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from taawun.access import identity
-from taawun.api.deps import Conn, CurrentActor
+from taawun.api.deps import Conn, CurrentActor, engine_of
+from taawun.domain.errors import NotAuthenticated
 
 router = APIRouter(tags=["auth"])
 
@@ -21,17 +22,25 @@ class TokenOut(BaseModel):
 
 
 @router.post("/auth/token", response_model=TokenOut)
-def login(conn: Conn, username: Annotated[str, Form(max_length=200)],
+def login(request: Request, username: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=1000)]) -> TokenOut:
     """OAuth2 password flow: exchange a username and password for a bearer token."""
-    actor = identity.check_password(conn, username, password)
-    issued = identity.issue_token(conn, actor, label="login")
-    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+    # Not the request-wide transaction: a failed login must still commit its failure count (for the
+    # lockout) and its audit entry, whereas an error response rolls the request's transaction back.
+    with engine_of(request).begin() as conn:
+        try:
+            actor = identity.check_password(conn, username, password)
+        except NotAuthenticated as exc:
+            refused = exc
+        else:
+            issued = identity.issue_token(conn, actor, label="login")
+            return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+    raise refused
 
 
 class TokenRequest(BaseModel):
-    label: str | None = None
-    hours: int = 12
+    label: str | None = Field(default=None, max_length=100)
+    hours: int = Field(default=12, ge=1, le=366 * 24)
 
 
 @router.post("/auth/tokens", response_model=TokenOut, status_code=201)

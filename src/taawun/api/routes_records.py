@@ -14,7 +14,7 @@ from taawun.access.records import RecordAccess, RecordFilter
 from taawun.api.deps import Conn, CurrentActor
 from taawun.domain.enums import CrimeArea, Kind, RecordStatus
 from taawun.domain.errors import InvalidInput
-from taawun.domain.models import LinkData, RecordData
+from taawun.domain.models import LinkData, RecordData, RecordUnion
 from taawun.services import records as svc
 
 router = APIRouter(tags=["records"])
@@ -35,7 +35,8 @@ def _page(rows: list[Any], next_cursor: int | None) -> dict[str, Any]:
 
 
 @router.post("/records", status_code=201)
-def create_record(conn: Conn, actor: CurrentActor, body: Annotated[RecordData, Body()]) -> dict[str, Any]:
+def create_record(conn: Conn, actor: CurrentActor,
+                  body: Annotated[RecordUnion, Body(discriminator="kind")]) -> dict[str, Any]:
     return svc.view(svc.create(conn, actor, body))
 
 
@@ -57,7 +58,7 @@ def list_records(
     q: Annotated[str | None, Query(max_length=300)] = None,
     kind: Kind | None = None,
     crime_area: CrimeArea | None = None,
-    owner: Annotated[str | None, Query(max_length=10)] = None,
+    owner: Annotated[str | None, Query(max_length=10, pattern="^[A-Za-z]{2,10}$")] = None,
     status: RecordStatus = RecordStatus.ACTIVE,
     limit: Limit = 50,
     cursor: Annotated[str | None, Query(max_length=30)] = None,
@@ -142,7 +143,7 @@ def export(
     actor: CurrentActor,
     kind: Kind | None = None,
     crime_area: CrimeArea | None = None,
-    owner: Annotated[str | None, Query(max_length=10)] = None,
+    owner: Annotated[str | None, Query(max_length=10, pattern="^[A-Za-z]{2,10}$")] = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> StreamingResponse:
     """Visible records as JSON lines. Records under handling code H2 are left out unless you own them."""

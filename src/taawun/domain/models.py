@@ -222,10 +222,8 @@ class LinkData(CommonFields):
         return self
 
 
-RecordData = Annotated[
-    PersonData | TravelDocumentData | VehicleData | FirearmData | OrganisationData | CaseData,
-    Field(discriminator="kind"),
-]
+RecordUnion = PersonData | TravelDocumentData | VehicleData | FirearmData | OrganisationData | CaseData
+RecordData = Annotated[RecordUnion, Field(discriminator="kind")]
 AnyRecordData = PersonData | TravelDocumentData | VehicleData | FirearmData | OrganisationData | CaseData | LinkData
 
 MODEL_BY_KIND: dict[str, type[CommonFields]] = {

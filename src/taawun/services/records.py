@@ -153,6 +153,9 @@ def update(
         raise InvalidInput(f"{fixed[0]} cannot be changed", [{"field": f, "message": "read-only"} for f in fixed])
     if expected_version is None and "version" in patch:
         expected_version = patch["version"]
+        if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+            raise InvalidInput("version must be the record's version number",
+                               [{"field": "version", "message": "not an integer"}])
     patch = {k: v for k, v in patch.items() if k != "version"}
     if expected_version is not None and expected_version != row.version:
         from taawun.domain.errors import Conflict
