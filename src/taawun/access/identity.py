@@ -136,8 +136,11 @@ def revoke_token(conn: Connection, actor: Actor, token_id: str) -> None:
 
 
 def add_user(conn: Connection, actor: Actor, *, username: str, org_code: str, role: Role, password: str,
-             language: str = "en") -> str:
-    """Admins manage their own organisation's users; the system account manages all."""
+             language: str = "en", password_hash: str | None = None) -> str:
+    """Admins manage their own organisation's users; the system account manages all.
+
+    ``password_hash`` (from hash_password(password)) lets a bulk set-up whose accounts share one
+    published password, such as the demo, pay for the deliberately slow hash once instead of per user."""
     if actor.username != "system":
         require(actor, "manage_users")
         if org_code != actor.org_code:
@@ -157,7 +160,8 @@ def add_user(conn: Connection, actor: Actor, *, username: str, org_code: str, ro
         raise InvalidInput(f"username {username!r} is taken", [{"field": "username", "message": "taken"}])
     user_id = str(uuid.uuid4())
     store.insert_user(conn, {"id": user_id, "username": username, "org_code": org_code, "role": role.value,
-                             "password_hash": hash_password(password), "active": True, "language": language,
+                             "password_hash": password_hash or hash_password(password), "active": True,
+                             "language": language,
                              "failed_logins": 0, "created_at": audit.utcnow()})
     audit.record(conn, actor, "user.create", user_id, username=username, org=org_code, role=role.value)
     return user_id

@@ -254,13 +254,14 @@ class _Gen:
         return latin[0] if self.rng.random() < 0.55 else self.rng.choice(latin)
 
     def names(self, origin: str, sex: str) -> list[dict[str, Any]]:
-        """A chain of 3-4 parts (given, father, [grandfather], family): never fewer than three, so that a
-        composed name is not by chance the full name of a real person of the source lists."""
+        """A chain of parts: Arabic given, father, grandfather, family; others given, middle, family. Never
+        fewer than three parts, so that a composed name is not by chance a real person's full name (checked
+        against the source lists in the tests)."""
         parts = name_parts()[origin]
         given_slot = "given_f" if sex == "f" else "given_m"
         chain = [self.rng.choice(parts[given_slot]), self.rng.choice(parts["given_m"])]
-        if origin == "arabic" and self.rng.random() < 0.65:
-            chain.append(self.rng.choice(parts["given_m"]))  # grandfather
+        if origin == "arabic":
+            chain.append(self.rng.choice(parts["given_m"]))  # grandfather: the usual four-part Arabic name
         family = self.rng.choice(parts["family"])
         while family["ar"] is not None and family["ar"] == chain[-1]["ar"]:
             family = self.rng.choice(parts["family"])
@@ -485,9 +486,10 @@ def _batches(specs: Sequence[Spec]) -> Iterator[tuple[str, list[Spec]]]:
 
 def create_users(conn: Connection) -> list[DemoLogin]:
     logins = demo_logins()
+    shared_hash = identity.hash_password(DEMO_PASSWORD)  # one slow hash for the one published demo password
     for login in logins:
         identity.add_user(conn, SYSTEM, username=login.username, org_code=login.org, role=Role(login.role),
-                          password=DEMO_PASSWORD)
+                          password=DEMO_PASSWORD, password_hash=shared_hash)
     return logins
 
 
