@@ -64,7 +64,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+        errors = [{"field": "body", "message": str(exc.detail)}] if exc.status_code == 400 else None
+        return problem(exc.status_code, str(exc.detail), errors, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

@@ -70,8 +70,9 @@ class Strict(BaseModel):
 class NameEntry(Strict):
     full: Name
     type: E.NameType = E.NameType.PRIMARY
-    script: str | None = Field(default=None, max_length=4, description="ISO 15924; detected when absent")
-    language: str | None = Field(default=None, max_length=8)
+    script: str | None = Field(default=None, pattern="^[A-Z][a-z]{3}$", description="ISO 15924; detected when absent")
+    language: str | None = Field(default=None, pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20,
+                                 description="BCP 47 tag, e.g. ar, fr, ar-Latn")
 
     @model_validator(mode="after")
     def _detect(self) -> NameEntry:
