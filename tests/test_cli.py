@@ -319,3 +319,44 @@ def test_backup_into_missing_folder(db_url: str, tmp_path: Path) -> None:
     code, _, err = run("backup", str(tmp_path / "no" / "such" / "x.backup"), "--db", db_url)
     assert code != 0
     assert_one_sentence(err)
+
+
+# --- serve ----------------------------------------------------------------------------------------------
+
+
+def test_serve_initialises_loads_the_demo_and_starts_uvicorn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from taawun.services import demo as demo_service
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(demo_service, "DEFAULT_PERSONS", 30)
+    monkeypatch.setenv("TAAWUN_DB", "sqlite:///elsewhere.db")  # restored after the test
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    code, out, err = run("serve", "--db", url, "--port", "8123", "--workers", "2", "--demo")
+    assert code == 0, err
+    assert "demo world loaded" in out and "mar.officer" in out
+    (target,), options = calls[0]
+    assert target == "taawun.api.app:create_app"
+    assert options == {"factory": True, "host": "127.0.0.1", "port": 8123, "workers": 2}
+    import os
+
+    assert os.environ["TAAWUN_DB"] == url  # what each worker's create_app() reads
+
+    code, out, _ = run("serve", "--db", url, "--demo")  # second start: logins again, nothing loaded
+    assert code == 0 and "mar.officer" in out and "demo world loaded" not in out
+
+
+def test_serve_demo_never_mixes_into_real_data(db_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setenv("TAAWUN_DB", db_url)
+    actor = _officer(engine)
+    with engine.begin() as conn:
+        record_service.create(conn, actor, record_service.parse_record(person("Real Record")))
+    code, out, err = run("serve", "--db", db_url, "--demo")
+    assert code == 0
+    assert "not loaded" in err and "mar.officer" not in out
+    assert _count_records(engine) == 1

@@ -81,6 +81,8 @@ def _errors(url: str) -> Iterator[None]:
         fail(f"the database at {_safe_url(url)} refused the operation: {_db_error(exc)}")
     except SQLAlchemyError as exc:
         fail(f"database error at {_safe_url(url)}: {str(exc).splitlines()[0]}")
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        raise typer.Exit(1) from None
     except OSError as exc:
         fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
 
@@ -154,7 +156,14 @@ def serve(db: Db = None,
     with _engine(url, need_schema=False) as engine:
         init_database(engine)
         if demo:
-            _load_demo(engine, demo_service.DEFAULT_PERSONS, demo_service.DEFAULT_SEED)
+            with engine.connect() as conn:
+                loaded, holds_data = demo_service.demo_loaded(conn), demo_service.has_records(conn)
+            if loaded:
+                _print_logins(demo_service.demo_logins())
+            elif holds_data:  # a real database: never mix invented people into it
+                typer.echo("the database already holds records, so the demo world is not loaded into it", err=True)
+            else:
+                _load_demo(engine, demo_service.DEFAULT_PERSONS, demo_service.DEFAULT_SEED)
     os.environ["TAAWUN_DB"] = url  # each worker builds its own app and engine from it
     typer.echo(f"serving {_safe_url(url)} on http://{host}:{port} with {workers} worker(s)", err=True)
     uvicorn.run("taawun.api.app:create_app", factory=True, host=host, port=port, workers=workers)

@@ -35,6 +35,7 @@ from taawun.domain.world import all_organisations
 from taawun.services import records as record_service
 from taawun.services.accounts import init_database
 from taawun.store import accounts as account_store
+from taawun.store import records as record_store
 
 DEMO_PASSWORD = "demo-password-1"  # demo only: printed on screen, never use these accounts in production
 DEFAULT_PERSONS = 3000
@@ -466,6 +467,10 @@ def generate(persons: int = DEFAULT_PERSONS, seed: int = DEFAULT_SEED) -> DemoWo
 
 def demo_loaded(conn: Connection) -> bool:
     return account_store.user_by_username(conn, demo_logins()[0].username) is not None
+
+
+def has_records(conn: Connection) -> bool:
+    return record_store.count_records(conn) > 0
 
 
 def _resolve(value: Any, ids: dict[str, str]) -> Any:
