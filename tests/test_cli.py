@@ -360,3 +360,11 @@ def test_serve_demo_never_mixes_into_real_data(db_url: str, engine: Engine, monk
     assert code == 0
     assert "not loaded" in err and "mar.officer" not in out
     assert _count_records(engine) == 1
+
+
+def test_audit_verify_does_not_wait_for_a_writer(db_url: str, engine: Engine) -> None:
+    """A running server holds write transactions; a read-only walk of the chain must not queue behind them."""
+    with engine.begin() as conn:
+        conn.execute(select(func.count()).select_from(audit_log))  # this transaction holds SQLite's write lock
+        code, out, _ = run("audit", "verify", "--db", db_url)
+    assert code == 0 and "intact" in out

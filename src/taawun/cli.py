@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from taawun.access import audit
@@ -98,6 +98,21 @@ def _engine(db: str | None, *, need_schema: bool = True) -> Iterator[Engine]:
             yield engine
         finally:
             engine.dispose()
+
+
+@contextmanager
+def _reader(engine: Engine) -> Iterator[Engine]:
+    """An engine for long reads. Taawun's SQLite engine starts every transaction with BEGIN IMMEDIATE
+    (the write lock, which requests need); a read-only walk over a long audit log must not hold it and
+    stall a running server, so on SQLite it reads through a plain engine instead (WAL lets it)."""
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    reader = create_engine(engine.url, connect_args={"timeout": 30})
+    try:
+        yield reader
+    finally:
+        reader.dispose()
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> None:
@@ -240,7 +255,7 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (n
 @audit_app.command("verify")
 def audit_verify(db: Db = None) -> None:
     """Walk the hash chain of the audit log; exit 1 at the first entry changed, removed or moved."""
-    with _engine(db) as engine, engine.connect() as conn:
+    with _engine(db) as engine, _reader(engine) as reader, reader.connect() as conn:
         result = audit.verify(conn)
     if result.ok:
         typer.echo(f"audit log intact: {result.entries} entries, head {result.head_hash}")
