@@ -93,7 +93,7 @@ def _engine(db: str | None, *, need_schema: bool = True) -> Iterator[Engine]:
     with _errors(url):
         engine = make_engine(url)
         try:
-            if need_schema and not inspect(engine).has_table("audit_log"):
+            if need_schema and not _has_schema(engine):
                 fail(f"the database at {_safe_url(url)} has no Taawun schema yet; run `taawun init` first")
             yield engine
         finally:
@@ -113,6 +113,11 @@ def _reader(engine: Engine) -> Iterator[Engine]:
         yield reader
     finally:
         reader.dispose()
+
+
+def _has_schema(engine: Engine) -> bool:
+    with _reader(engine) as reader:
+        return inspect(reader).has_table("audit_log")
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> None:
