@@ -1,0 +1,318 @@
+"""In-memory screening index over persons and their names.
+
+Candidate generation works on the token vocabulary, which is far smaller than the record
+count: a query part is compared with the vocabulary parts that share a phonetic key (or are
+one edit away from sharing one), and only the records carrying those parts are scored. Rare
+query parts alone can already decide whether a record could reach the minimum score, so the
+postings of very common parts (Mohammed, Ali) are only read when a query has nothing rarer.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from taawun.index.vocab import Vocabulary
+from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
+from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
+from taawun.names.scoring import ALPHA, MIN_PAIR_SIM, align
+from taawun.names.tokens import Token
+
+_SNAPSHOT_VERSION = 1
+MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
+_RERANK = 2  # exact re-scoring of limit * _RERANK best approximate hits
+_SMALL = 4000  # up to this many postings, score every candidate exactly
+_SHORTLIST = 400  # beyond it, rank candidates with numpy and score this many exactly
+
+
+@dataclass(slots=True)
+class Hit:
+    """One search result; `explanation` is plain JSON-serialisable data."""
+
+    record_id: str
+    score: float
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class _Record:
+    record_id: str
+    names: tuple[str, ...]
+    entries: tuple[int, ...]
+    birth: PartialDate | None
+    nationalities: frozenset[str]
+    sex: str | None
+    birth_raw: str | None
+
+
+class PersonIndex:
+    """Thread-safe (one RLock) index of persons for name screening."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._vocab = Vocabulary()
+        self._postings: list[array] = []  # token id -> entry ids
+        self._entry_rec: array = array("i")  # entry id -> internal record id (-1 = removed)
+        self._entry_toks: list[tuple[int, ...]] = []
+        self._entry_w: array = array("f")  # entry id -> total part weight
+        self._records: list[_Record | None] = []
+        self._rid: dict[str, int] = {}
+        self._dead_entries = 0
+
+    # -- mutation -------------------------------------------------------------------------
+    def add(
+        self,
+        record_id: str,
+        names: Iterable[str],
+        birth_date: str | None = None,
+        nationalities: Iterable[str] | None = None,
+        sex: str | None = None,
+    ) -> None:
+        """Add (or replace) a person."""
+        names_t = tuple(n for n in names if n and n.strip())
+        with self._lock:
+            if record_id in self._rid:
+                self.remove(record_id)
+            rid = len(self._records)
+            entries: list[int] = []
+            for name in names_t:
+                toks = analyse_name(name)
+                if not toks:
+                    continue
+                tids = tuple(self._vocab.intern(t) for t in toks)
+                while len(self._postings) < len(self._vocab):
+                    self._postings.append(array("i"))
+                eid = len(self._entry_toks)
+                self._entry_toks.append(tids)
+                self._entry_rec.append(rid)
+                self._entry_w.append(sum(t.weight for t in toks))
+                for tid in set(tids):
+                    self._postings[tid].append(eid)
+                entries.append(eid)
+            self._records.append(
+                _Record(
+                    record_id=record_id,
+                    names=names_t,
+                    entries=tuple(entries),
+                    birth=parse_date(birth_date),
+                    nationalities=normalise_nationalities(list(nationalities or ())),
+                    sex=sex,
+                    birth_raw=birth_date,
+                )
+            )
+            self._rid[record_id] = rid
+
+    def remove(self, record_id: str) -> bool:
+        """Remove a person; returns whether it was present."""
+        with self._lock:
+            rid = self._rid.pop(record_id, None)
+            if rid is None:
+                return False
+            rec = self._records[rid]
+            self._records[rid] = None
+            if rec is not None:
+                for eid in rec.entries:
+                    self._entry_rec[eid] = -1
+                self._dead_entries += len(rec.entries)
+            if self._dead_entries > 1000 and self._dead_entries > len(self._entry_toks) // 3:
+                self._compact()
+            return True
+
+    def _compact(self) -> None:
+        """Drop removed entries from postings (called under the lock)."""
+        for tid, plist in enumerate(self._postings):
+            if plist:
+                self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
+        self._dead_entries = 0
+
+    def __len__(self) -> int:
+        return len(self._rid)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._rid
+
+    # -- search ---------------------------------------------------------------------------
+    def _similar(self, tok: Token) -> dict[int, float]:
+        return self._vocab.similar(tok, MIN_PAIR_SIM)
+
+    @staticmethod
+    def _prefix(qtoks: Sequence[Token], floor: float) -> list[int]:
+        """Query parts (by index) at least one of which any record above `floor` must match."""
+        order = sorted(range(len(qtoks)), key=lambda i: -qtoks[i].weight)
+        rest = sum(t.weight for t in qtoks)
+        chosen: list[int] = []
+        taken = 0.0
+        for i in order:
+            chosen.append(i)
+            taken += qtoks[i].weight
+            rest -= qtoks[i].weight
+            if rest <= 0 or 2 * rest / (2 * rest + ALPHA * taken) < floor:
+                break
+        return chosen
+
+    def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: tuple[int, ...]) -> float:
+        """Exact name score of one entry, from the part similarities computed for the query."""
+        toks = self._vocab.tokens
+        etoks = [toks[t] for t in tids]
+
+        def sim(i: int, j: int) -> tuple[float, str]:
+            return sims[i].get(tids[j], 0.0), ""
+
+        return align(qtoks, etoks, sim)[0]
+
+    def _candidates(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float) -> Iterable[int]:
+        """Entry ids worth exact scoring for one query name."""
+        prefix = self._prefix(qtoks, floor)
+        lists = [(i, tid) for i in prefix for tid in sims[i]]
+        total = sum(len(self._postings[tid]) for _, tid in lists)
+        if total <= _SMALL:
+            seen: set[int] = set()
+            for _, tid in lists:
+                seen.update(self._postings[tid])
+            return seen
+        # Large postings (common parts): approximate every candidate's score at C speed from
+        # all query parts, then keep the best few for exact scoring.
+        ids: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        toks = self._vocab.tokens
+        for i, sm in enumerate(sims):
+            wq = qtoks[i].weight
+            for tid, sim in sm.items():
+                plist = self._postings[tid]
+                if not plist:
+                    continue
+                arr = np.frombuffer(plist, dtype=np.int32).copy()
+                ids.append(arr)
+                vals.append(np.full(len(arr), sim * (wq + toks[tid].weight), dtype=np.float32))
+        all_ids = np.concatenate(ids)
+        uniq, inv = np.unique(all_ids, return_inverse=True)
+        num = np.bincount(inv, weights=np.concatenate(vals))
+        qw = sum(t.weight for t in qtoks)
+        ew = np.frombuffer(self._entry_w, dtype=np.float32)[uniq]
+        approx = num / (qw + ew)
+        alive = np.frombuffer(self._entry_rec, dtype=np.int32)[uniq] >= 0
+        approx[~alive] = -1.0
+        k = min(_SHORTLIST, len(uniq))
+        top = np.argpartition(-approx, k - 1)[:k]
+        return uniq[top].tolist()
+
+    def search(
+        self,
+        names: Iterable[str],
+        birth_date: str | None = None,
+        nationalities: Iterable[str] | None = None,
+        sex: str | None = None,
+        limit: int = 10,
+        min_score: float | None = None,
+        explain: bool = True,
+    ) -> list[Hit]:
+        """Best matching persons, best first; each hit explains its score.
+
+        `min_score` is the lowest name score worth returning (default MIN_NAME_SCORE);
+        explain=False skips the explanations and returns the index's own scores (bulk use).
+        """
+        floor = MIN_NAME_SCORE if min_score is None else min_score
+        qdate = parse_date(birth_date)
+        qnats = normalise_nationalities(list(nationalities or ()))
+        qnames = [n for n in names if n and n.strip()]
+        with self._lock:
+            best: dict[int, tuple[float, int, int]] = {}  # rid -> (name score, query name idx, entry)
+            for qi, qname in enumerate(qnames):
+                qtoks = analyse_name(qname)
+                if not qtoks:
+                    continue
+                sims = [self._similar(t) for t in qtoks]
+                for eid in self._candidates(qtoks, sims, floor):
+                    rid = self._entry_rec[eid]
+                    if rid < 0:
+                        continue
+                    s = self._entry_score(qtoks, sims, self._entry_toks[eid])
+                    if s >= floor:
+                        cur = best.get(rid)
+                        if cur is None or s > cur[0]:
+                            best[rid] = (s, qi, eid)
+            scored: list[tuple[float, int]] = []
+            for rid, (s, _, _) in best.items():
+                rec = self._records[rid]
+                assert rec is not None
+                total, _ = combine(s, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
+                scored.append((total, rid))
+            scored.sort(key=lambda x: (-x[0], x[1]))
+            hits: list[Hit] = []
+            if not explain:
+                return [Hit(self._records[rid].record_id, total) for total, rid in scored[:limit]]  # type: ignore[union-attr]
+            for _, rid in scored[: max(limit * _RERANK, limit)]:
+                rec = self._records[rid]
+                assert rec is not None
+                hits.append(self._explain(rec, qnames, qdate, qnats, sex))
+        hits.sort(key=lambda h: (-h.score, h.record_id))
+        return hits[:limit]
+
+    def _explain(
+        self, rec: _Record, qnames: list[str], qdate: PartialDate | None, qnats: frozenset[str], sex: str | None
+    ) -> Hit:
+        best = None
+        for q in qnames:
+            for n in rec.names:
+                r = compare(q, n)
+                if best is None or r.score > best.score:
+                    best = r
+        name_score = best.score if best is not None else 0.0
+        total, agreement = combine(name_score, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
+        explanation: dict[str, Any] = {
+            "name_score": name_score,
+            "name": best.to_dict() if best is not None else None,
+            "birth_date": {"query": None if qdate is None else asdict(qdate), "record": rec.birth_raw,
+                           "agreement": agreement["birth_date"]},
+            "nationality": {"record": sorted(rec.nationalities), "agreement": agreement["nationality"]},
+            "sex": {"record": rec.sex, "agreement": agreement["sex"]},
+            "threshold": DEFAULT_THRESHOLD,
+        }
+        return Hit(record_id=rec.record_id, score=total, explanation=explanation)
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write a snapshot for a fast start."""
+        with self._lock:
+            live = [r for r in self._records if r is not None]
+            state = {
+                "version": _SNAPSHOT_VERSION,
+                "vocab": self._vocab.state(),
+                "postings": self._postings,
+                "entry_rec": self._entry_rec,
+                "entry_toks": self._entry_toks,
+                "entry_w": self._entry_w,
+                "records": self._records,
+                "dead": self._dead_entries,
+            }
+            del live
+            with open(path, "wb") as fh:
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: str | Path) -> PersonIndex:
+        """Read a snapshot written by `save`."""
+        with open(path, "rb") as fh:
+            state = pickle.load(fh)
+        if state.get("version") != _SNAPSHOT_VERSION:
+            raise ValueError("unsupported PersonIndex snapshot version")
+        idx = cls()
+        idx._vocab = Vocabulary.from_state(state["vocab"])
+        idx._postings = state["postings"]
+        idx._entry_rec = state["entry_rec"]
+        idx._entry_toks = state["entry_toks"]
+        idx._entry_w = state["entry_w"]
+        idx._records = state["records"]
+        idx._dead_entries = state["dead"]
+        idx._rid = {r.record_id: i for i, r in enumerate(idx._records) if r is not None}
+        return idx

@@ -1,0 +1,101 @@
+"""Per-script normalisation of raw name text.
+
+Names reach us with every kind of typographic noise: Arabic diacritics (harakat), tatweel,
+several hamza/alef spellings, Persian/Urdu glyph variants, Latin accents and apostrophes.
+None of these distinguish two people, so we remove them before anything else. Removing them
+here (and only here) is what makes "adding diacritics never changes a score" true.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+# Arabic-script letters that are glyph variants of one letter (Persian/Urdu keyboards, Arabic
+# presentation forms after NFKC) -> the basic Arabic letter. Letters that are distinct sounds
+# (پ چ ژ گ ڤ) are kept: the phonetic key needs them, and same-script comparison folds them
+# separately in `fold_arabic`.
+_ARABIC_UNIFY = {
+    "ٱ": "ا",  # alef wasla
+    "ى": "ي",  # alef maqsura
+    "ی": "ي",  # Farsi yeh
+    "ۍ": "ي",
+    "ې": "ي",
+    "ے": "ي",  # Urdu yeh barree
+    "ۓ": "ي",
+    "ک": "ك",  # keheh
+    "ڪ": "ك",
+    "ة": "ه",  # ta marbuta
+    "ۃ": "ه",
+    "ۀ": "ه",
+    "ہ": "ه",  # Urdu heh goal
+    "ە": "ا",  # Kurdish e
+    "ۆ": "و",  # Kurdish o
+    "ێ": "ي",  # Kurdish ê
+    "ڵ": "ل",
+    "ڕ": "ر",
+    "ء": "ا",  # lone hamza behaves like a glottal vowel carrier
+    "ـ": "",  # tatweel
+    "\u200c": "",  # ZWNJ (Persian half-space)
+    "\u200d": "",
+    "\u200f": "",
+    "\u200e": "",
+}
+_ARABIC_TABLE = str.maketrans(_ARABIC_UNIFY)
+
+# Fold the distinct Persian/Urdu sounds onto their nearest Arabic letter, for comparisons
+# within Arabic script (an Iranian clerk may type ك for گ).
+_ARABIC_FOLD = str.maketrans(
+    {"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك", "ڤ": "ف", "ٹ": "ت", "ڈ": "د", "ڑ": "ر", "ں": "ن", "ھ": "ه"}
+)
+
+_APOSTROPHES = frozenset("'’‘ʼʻʿʾ`´ʹ′")
+
+
+def is_arabic_char(ch: str) -> bool:
+    """Arabic-script letter (Arabic, Persian, Urdu, presentation forms)."""
+    o = ord(ch)
+    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFEFF
+
+
+def is_latin_char(ch: str) -> bool:
+    """Latin letter, including accented and extended forms."""
+    o = ord(ch)
+    return ch.isascii() and ch.isalpha() or (0x00C0 <= o <= 0x024F and ch.isalpha()) or 0x1E00 <= o <= 0x1EFF
+
+
+@lru_cache(maxsize=200_000)
+def clean_text(text: str) -> str:
+    """NFKC, then decompose and drop every combining mark.
+
+    Dropping marks after NFKD removes harakat and Latin accents, and also unifies أ إ آ ؤ ئ
+    with their bare letters (they decompose into letter + hamza/madda mark).
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKD", text)
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) == "Mn":
+            continue
+        if ch in _APOSTROPHES:
+            out.append("'")
+        else:
+            out.append(ch)
+    return "".join(out).translate(_ARABIC_TABLE)
+
+
+def fold_arabic(token: str) -> str:
+    """Arabic token for same-script comparison: Persian/Urdu sounds folded to Arabic letters."""
+    return token.translate(_ARABIC_FOLD)
+
+
+def fold_latin(token: str) -> str:
+    """Latin (or transliterated) token: ASCII, lower case, letters only."""
+    return "".join(c for c in anyascii(token).lower() if "a" <= c <= "z")
+
+
+def to_latin(text: str) -> str:
+    """Any script to Latin letters through anyascii (used for scripts we do not model)."""
+    return anyascii(text)

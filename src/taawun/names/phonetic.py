@@ -1,0 +1,230 @@
+"""Script-neutral phonetic keys for name parts.
+
+Arabic script writes consonants and long vowels; Latin transliterations add short vowels,
+choose among many digraphs (sh/ch/sch, kh/ch, th/dh/z, ou/u/oo) and double letters at will.
+A consonant skeleton over shared sound classes is therefore where شتوك, ستوك, Stock and Shtok
+can meet. Each symbol below is one sound class:
+
+    A initial vowel (ا ع ء / a e i o u)   B b p ب پ     T t ت ط        0 th dh ث ذ ظ
+    J j dj ج                              H h ح ه       x kh خ         D d ض د
+    R r ر    Z z ژ ز    S s c(e,i) س ص    X sh ch sch ش چ              G g gh غ گ
+    F f ph ف    K k q c ck ق ك    L M N    W initial w/v و    Y initial y ي
+
+Medial vowels (and medial و ي ا ع, which mostly write vowels) are dropped. Where Latin spelling
+is ambiguous (th = ث or ت+ح as in Fathi; final h = ح or a silent ة) the Latin side yields a few
+alternative keys, and matching takes the best. The coarse key merges classes that
+transliterators commonly confuse (s/sh/z/th, d/t, g/j/k/q, kh/h), for a fuzzier second look.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+_V = "V"
+
+# Arabic letter -> class. Lower-case classes are vowels: a = ا, u = و, i = ي (medial), I = final
+# ي as y (also alef maqsura after normalisation, so "i or a"), "'" = ع (a vowel carrier that
+# transliterations write as a, ', or nothing: no requirement on the Latin side).
+_AR_MAP = {
+    "ا": "a", "ع": "'", "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ٹ": "T", "ث": "0", "ج": "J", "چ": "X",
+    "ح": "H", "ه": "H", "خ": "x", "د": "D", "ڈ": "D", "ض": "D", "ذ": "0", "ظ": "0", "ر": "R", "ڑ": "R",
+    "ز": "Z", "ژ": "Z", "س": "S", "ص": "S", "ش": "X", "غ": "G", "ف": "F", "ڤ": "F", "ق": "K", "ك": "K",
+    "گ": "G", "ل": "L", "م": "M", "ن": "N", "ں": "N", "و": "W", "ي": "Y", "ھ": "",
+}
+
+# Latin digraphs with their readings; more than one reading = ambiguous, both are tried.
+_LAT_MULTI: dict[str, tuple[str, ...]] = {
+    "sch": ("X", "SX"),  # German sch, Persian s+ch (Talischi)
+    "tch": ("X",),
+    "sh": ("X", "SH"),
+    "ch": ("X", "x", "TX"),
+    "kh": ("x",),
+    "gh": ("G",),
+    "th": ("0", "T", "TH"),
+    "dh": ("0", "D", "DH"),
+    "ph": ("F",),
+    "ck": ("K",),
+    "dj": ("J",),
+    "zh": ("Z",),
+}
+_LAT_SINGLE = {
+    "b": "B", "p": "B", "d": "D", "f": "F", "g": "G", "h": "H", "j": "J", "k": "K", "l": "L", "m": "M",
+    "n": "N", "q": "K", "r": "R", "s": "S", "t": "T", "z": "Z", "x": "KS",
+    "a": "a", "e": "e", "i": "i", "o": "o", "u": "u",
+}
+_VOWELS = frozenset("aeiouy")
+_MAX_KEYS = 4
+
+_COARSE = str.maketrans({"0": "S", "Z": "S", "X": "S", "x": "H", "D": "T", "G": "K", "J": "K"})
+
+Shape = tuple[str, tuple[str, ...]]
+"""A phonetic key and, per key symbol, the vowel classes written after it."""
+
+
+def _finish(symbols: list[str], drop_final_h: bool) -> Shape:
+    """Collapse doubles, mark an initial vowel, attach vowels to consonants, compound rules."""
+    cons: list[str] = []
+    vows: list[str] = []
+    lead = ""
+    for s in symbols:
+        for c in s:
+            if c.isupper() or c.isdigit():
+                if cons and cons[-1] == c and not vows[-1]:
+                    continue  # doubled letter (mm, ss, shadda already stripped)
+                cons.append(c)
+                vows.append("")
+            elif cons:
+                vows[-1] += c
+            else:
+                lead += c
+    if drop_final_h and len(cons) > 1 and cons[-1] == "H":
+        cons.pop()
+        moved = vows.pop()
+        vows[-1] += moved
+    if lead:
+        cons.insert(0, "A")
+        vows.insert(0, "")
+    key = "".join(cons)
+    if key.startswith("ABDL") and len(key) > 4:  # Abd al-X / Abdel X / عبدالX: the article is not identity
+        del cons[3]
+        vows[2] += vows.pop(3)
+    if key.endswith("LDN") and len(key) >= 5:  # Hosameldin / حسام الدين
+        del cons[-3]
+        moved = vows.pop(-3)
+        vows[-3] += moved
+    return "".join(cons), tuple(vows)
+
+
+@lru_cache(maxsize=300_000)
+def arabic_shape(token: str) -> Shape:
+    """Phonetic shape of a normalised Arabic-script token."""
+    symbols: list[str] = []
+    last = len(token) - 1
+    for i, ch in enumerate(token):
+        s = _AR_MAP.get(ch)
+        if s is None:
+            continue
+        if s == "W" and i > 0:
+            s = "u"  # medial/final و is (mostly) a long vowel
+        elif s == "Y" and i > 0:
+            s = "y" if i == last else "i"
+        symbols.append(s)
+    drop_h = last > 0 and token[last] == "ه"
+    return _finish(symbols, drop_h)
+
+
+# Persian/Urdu read ض ذ ظ as z, ث as s, and write ژ as zh or j: a second reading of a token.
+_PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ظ": "ز", "ث": "س", "ژ": "ج"})
+
+
+def arabic_shapes(token: str) -> tuple[Shape, ...]:
+    """Arabic reading, plus the Persian/Urdu reading when it differs (رضا = Reza)."""
+    first = arabic_shape(token)
+    alt = token.translate(_PERSIAN_READING)
+    if alt == token:
+        return (first,)
+    second = arabic_shape(alt)
+    return (first,) if second[0] == first[0] else (first, second)
+
+
+def arabic_key(token: str) -> str:
+    """Phonetic key of a normalised Arabic-script token."""
+    return arabic_shape(token)[0]
+
+
+@lru_cache(maxsize=300_000)
+def latin_shapes(token: str) -> tuple[Shape, ...]:
+    """Phonetic shapes of a folded Latin token (a few when its spelling is ambiguous)."""
+    seqs: list[list[str]] = [[]]
+    n = len(token)
+    i = 0
+    while i < n:
+        readings: tuple[str, ...] | None = None
+        for size in (3, 2):
+            chunk = token[i : i + size]
+            if len(chunk) == size and chunk in _LAT_MULTI:
+                readings = _LAT_MULTI[chunk]
+                i += size
+                break
+        if readings is None:
+            c = token[i]
+            nxt = token[i + 1] if i + 1 < n else ""
+            r = ""
+            if c == "c":
+                r = "S" if nxt in ("e", "i", "y") else "K"
+            elif c == "w":
+                r = "W" if i == 0 else "u"
+            elif c == "v":
+                readings = ("W", "F") if i == 0 else ("u", "F")  # Persian و = v, European v = ف
+            elif c == "y":
+                r = "Y" if i == 0 and nxt in _VOWELS else "i"
+            else:
+                r = _LAT_SINGLE.get(c, "")
+            if readings is None:
+                readings = (r,)
+            i += 1
+        if len(readings) == 1 or len(seqs) * len(readings) > _MAX_KEYS:
+            for s in seqs:
+                s.append(readings[0])
+        else:
+            seqs = [s + [r] for s in seqs for r in readings]
+    final_h_after_vowel = n >= 3 and token[-1] == "h" and token[-2] in _VOWELS
+    shapes: dict[str, Shape] = {}
+    for s in seqs:
+        sh = _finish(s, False)
+        shapes.setdefault(sh[0], sh)
+        if final_h_after_vowel:
+            sh = _finish(s, True)  # Fatimah / Saleh: ة is silent, ح is not
+            shapes.setdefault(sh[0], sh)
+    return tuple(shapes.values())
+
+
+def latin_keys(token: str) -> tuple[str, ...]:
+    """Phonetic keys of a folded Latin token."""
+    return tuple(k for k, _ in latin_shapes(token))
+
+
+# Which Latin vowel letters can write an Arabic long vowel.
+_SATISFIES = {"a": frozenset("ae"), "u": frozenset("ou"), "i": frozenset("ie"), "y": frozenset("iea")}
+
+
+def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[int, float]:
+    """(conflicts, agreement) of an Arabic and a Latin shape at aligned consonants.
+
+    A conflict is an Arabic long vowel the Latin spelling does not write, or a Latin final
+    -i/-y that the Arabic lacks (the nisba ending ي is always written). Agreement in [0, 1] is
+    the share of aligned slots whose vowels fit (a Latin long vowel where the Arabic writes
+    none half fits); it orders spellings that share a skeleton.
+    """
+    bad = 0
+    agree = 0.0
+    last_a = len(ar) - 1
+    last_l = len(lat) - 1
+    for i, j in pairs:
+        lv = lat[j]
+        reqs = [r for r in ar[i] if r in _SATISFIES]
+        ok_all = True
+        for req in reqs:
+            if not (_SATISFIES[req] & set(lv)):
+                bad += 1
+                ok_all = False
+        if i == last_a and j == last_l and lv and lv[-1] == "i" and "i" not in ar[i] and "y" not in ar[i]:
+            bad += 1
+            ok_all = False
+        if ok_all:
+            agree += 1.0 if reqs or len(lv) <= 1 else 0.5
+    return bad, (agree / len(pairs) if pairs else 0.0)
+
+
+def arabic_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[int, float]:
+    """(conflicts, agreement): aligned consonants whose written long vowels differ (both Arabic)."""
+    bad = 0
+    for i, j in pairs:
+        if a[i].replace("'", "").replace("y", "i") != b[j].replace("'", "").replace("y", "i"):
+            bad += 1
+    return bad, (1.0 - bad / len(pairs) if pairs else 0.0)
+
+
+def coarse(key: str) -> str:
+    """Merge classes that transliterators confuse, for a fuzzier comparison."""
+    return key.translate(_COARSE)

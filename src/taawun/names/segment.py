@@ -1,0 +1,330 @@
+"""Split a normalised name into name parts, handling particles, compounds and titles.
+
+Arabic names are chains (given name, father, grandfather, family) written with particles that
+transliterators treat inconsistently: "Abd al-Rahman", "Abdelrahman" and "Abdul Rahman" are one
+name part; "al-Zahrani", "Alzahrani" and "Zahrani" too. We make both scripts converge on one
+canonical form per part (compounds merged, the article removed) so that later stages compare
+like with like. When we cannot tell whether a prefix is a particle (Latin "Alexander" vs
+"Alzahrani", Arabic "الياس" vs "الزهراني"), a part keeps both readings as alternative forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from taawun.names.normalize import clean_text, fold_latin, is_arabic_char, is_latin_char, to_latin
+
+AR, LAT, OTHER = "ar", "lat", "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One name part: its script and canonical forms (the first is the primary reading)."""
+
+    script: str
+    forms: tuple[str, ...]
+    source: str  # the text it came from, for explanations
+
+
+# --- Latin particle lists -----------------------------------------------------------------
+_LAT_ARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ol",
+        "il",
+        "ur",
+        "ud",
+        "us",
+        "un",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "az",
+        "ash",
+        "an",
+        "ed",
+        "er",
+        "es",
+        "et",
+        "ez",
+        "ag",
+        "ah",
+    ]
+)
+_LAT_ABD = frozenset(
+    [
+        "abd",
+        "abdu",
+        "abdul",
+        "abdel",
+        "abdal",
+        "abdol",
+        "abdil",
+        "abdou",
+        "abdoul",
+        "abdur",
+        "abdus",
+        "abdun",
+        "abdar",
+        "abder",
+        "abdes",
+        "abdi",
+    ]
+)
+_LAT_ABU = frozenset(["abu", "abou", "abo", "aboo", "abul", "aboul"])
+_LAT_SECOND = {  # second halves of compounds (Nasr al-Din, Nasr Allah) -> canonical core
+    **dict.fromkeys(["din", "deen", "dine", "eddin", "eddine", "uddin", "uddine", "addin", "iddin", "ud-din"], "din"),
+    **dict.fromkeys(["allah", "ullah", "ollah", "alla", "ulla", "illah", "allahi"], "lah"),
+}
+_LAT_FILIAL = frozenset(["bin", "ben", "ibn", "bint", "binti", "bel", "ould", "ait"])
+_LAT_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sheikh",
+        "shaikh",
+        "shaykh",
+        "sheik",
+        "hajj",
+        "haj",
+        "hadj",
+        "hajji",
+        "alhaj",
+        "alhajj",
+        "imam",
+        "mullah",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "sir",
+        "lady",
+        "dame",
+        "eng",
+        "engr",
+    ]
+)
+
+# --- Arabic particle lists ----------------------------------------------------------------
+_AR_ABD = "عبد"
+_AR_ABU = frozenset({"ابو", "ابي", "ابا"})
+_AR_SECOND = {"الدين": "دين", "الله": "له", "الاسلام": "اسلام"}
+_AR_FILIAL = frozenset({"بن", "ابن", "بنت", "ولد", "ايت"})
+_AR_TITLES = frozenset(
+    {
+        "الشيخ",
+        "شيخ",
+        "الحاج",
+        "حاج",
+        "الدكتور",
+        "دكتور",
+        "د",
+        "المهندس",
+        "مهندس",
+        "الاستاذ",
+        "استاذ",
+        "اللواء",
+        "العقيد",
+        "الرئيس",
+        "السيده",
+        "الامام",
+    }
+)
+
+
+def _split_runs(text: str) -> list[tuple[str, str]]:
+    """Split into (script, word) runs; any non-letter separates words, apostrophes join."""
+    runs: list[tuple[str, str]] = []
+    cur: list[str] = []
+    cur_script = ""
+
+    def flush() -> None:
+        if cur:
+            runs.append((cur_script, "".join(cur)))
+            cur.clear()
+
+    for ch in text:
+        if ch == "'":
+            continue  # Ja'far, M'hamed: the apostrophe marks ع/ء, not a word break
+        if is_arabic_char(ch) and ch.isalpha():
+            script = AR
+        elif is_latin_char(ch):
+            script = LAT
+        elif ch.isalpha():
+            script = OTHER
+        else:
+            flush()
+            cur_script = ""
+            continue
+        if script != cur_script:
+            flush()
+            cur_script = script
+        cur.append(ch)
+    flush()
+    return runs
+
+
+# --- Latin ---------------------------------------------------------------------------------
+_RE_LAT_ABD = re.compile(r"^abd(?:[aeiou]{1,2}l|[aeiou]{1,2}(sh|th|dh|[tdrzsn])(?=\1)|)([a-z]{2,})$")
+_RE_LAT_ABU = re.compile(r"^(?:abu|abou|abo)l([a-z]{3,})$")
+
+
+def _latin_core(tok: str) -> str:
+    """Canonicalise one Latin word: abd/abu compounds written as one word, -eddine endings."""
+    m = _RE_LAT_ABD.match(tok)
+    if m and tok not in _LAT_ABD:
+        return "abd" + m.group(2)
+    m = _RE_LAT_ABU.match(tok)
+    if m:
+        return "abu" + m.group(1)
+    return tok
+
+
+def _latin_parts(words: list[str]) -> list[Part]:
+    toks = [w for w in (fold_latin(w) for w in words) if w]
+    while len(toks) > 1 and toks[0] in _LAT_TITLES:
+        toks = toks[1:]
+    parts: list[Part] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if t in _LAT_ARTICLES and i + 1 < n:
+            i += 1  # the article belongs to the next word and carries no identity
+            continue
+        nxt_i = i + 1
+        while nxt_i < n - 1 and toks[nxt_i] in _LAT_ARTICLES:
+            nxt_i += 1
+        nxt = toks[nxt_i] if nxt_i < n else None
+        if nxt is not None and (t in _LAT_ABD or t in _LAT_ABU) and nxt not in _LAT_SECOND:
+            prefix = "abd" if t in _LAT_ABD else "abu"
+            core = _LAT_SECOND.get(nxt, _latin_core(nxt))
+            parts.append(Part(LAT, (prefix + core,), " ".join(toks[i : nxt_i + 1])))
+            i = nxt_i + 1
+            continue
+        if nxt is not None and t in _LAT_FILIAL:
+            core = _latin_core(nxt)
+            parts.append(Part(LAT, (t + core, core), " ".join(toks[i : nxt_i + 1])))
+            i = nxt_i + 1
+            continue
+        if t in _LAT_SECOND and parts:
+            prev = parts.pop()
+            joined = tuple(f + _LAT_SECOND[t] for f in prev.forms)
+            parts.append(Part(LAT, joined, prev.source + " " + t))
+            i += 1
+            continue
+        if t in _LAT_ARTICLES or t in _LAT_FILIAL:
+            i += 1  # dangling particle at the end of the name
+            continue
+        core = _latin_core(t)
+        forms: tuple[str, ...] = (core,)
+        if len(core) >= 6 and core[:2] in ("al", "el"):
+            forms = (core, core[2:])  # Alzahrani -> zahrani, but Alexander must survive
+        elif len(core) >= 6 and core[:3] in ("bin", "ben", "bel"):
+            forms = (core, core[3:])  # Benali -> ali (Algerian family names)
+        parts.append(Part(LAT, forms, t))
+        i += 1
+    return parts
+
+
+# --- Arabic --------------------------------------------------------------------------------
+def _ar_strip_article(tok: str) -> str:
+    if tok.startswith("ال") and len(tok) >= 4:
+        return tok[2:]
+    return tok
+
+
+def _ar_core(tok: str) -> str:
+    """Canonicalise one Arabic word written with an inner compound (عبدالرحمن, نورالدين)."""
+    if tok.startswith("عبدال") and len(tok) >= 7:
+        return "عبد" + tok[5:]
+    if tok.startswith("ابوال") and len(tok) >= 7:
+        return "ابو" + tok[5:]
+    for full, core in _AR_SECOND.items():
+        if tok.endswith(full) and len(tok) > len(full) + 1:
+            return tok[: -len(full)] + core
+    return tok
+
+
+def _arabic_parts(words: list[str]) -> list[Part]:
+    toks = [w for w in words if w]
+    while len(toks) > 1 and toks[0] in _AR_TITLES:
+        toks = toks[1:]
+    parts: list[Part] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if t == "ال" and i + 1 < n:
+            i += 1
+            continue
+        nxt = toks[i + 1] if i + 1 < n else None
+        if nxt is not None and (t == _AR_ABD or t in _AR_ABU) and nxt not in _AR_SECOND:
+            prefix = "عبد" if t == _AR_ABD else "ابو"
+            parts.append(Part(AR, (prefix + _ar_strip_article(nxt),), t + " " + nxt))
+            i += 2
+            continue
+        if nxt is not None and t in _AR_FILIAL:
+            core = _ar_core(_ar_strip_article(nxt))
+            parts.append(Part(AR, (t + core, core), t + " " + nxt))
+            i += 2
+            continue
+        if t in _AR_SECOND and parts:
+            prev = parts.pop()
+            forms = tuple(f + _AR_SECOND[t] for f in prev.forms)
+            parts.append(Part(AR, forms, prev.source + " " + t))
+            i += 1
+            continue
+        if t in _AR_FILIAL:
+            i += 1
+            continue
+        stripped = _ar_strip_article(t)
+        core = _ar_core(stripped)
+        forms = (core,) if stripped == t else (core, _ar_core(t))
+        parts.append(Part(AR, forms, t))
+        i += 1
+    return parts
+
+
+def segment(text: str) -> list[Part]:
+    """Normalise `text` and return its name parts in written order.
+
+    Words in scripts we do not model (Cyrillic, Chinese, ...) are transliterated with anyascii
+    and then handled like Latin words, so that they at least match within their script.
+    """
+    runs = _split_runs(clean_text(text))
+    parts: list[Part] = []
+    group: list[str] = []
+    group_script = ""
+
+    def flush() -> None:
+        if not group:
+            return
+        if group_script == AR:
+            parts.extend(_arabic_parts(group))
+        else:
+            made = _latin_parts(group)
+            if group_script == OTHER:
+                made = [Part(OTHER, p.forms, p.source) for p in made]
+            parts.extend(made)
+        group.clear()
+
+    for script, word in runs:
+        if script == OTHER:
+            word = to_latin(word)
+        if script != group_script:
+            flush()
+            group_script = script
+        group.append(word)
+    flush()
+    return parts

@@ -1,0 +1,142 @@
+"""Similarity of two name parts, in the best space the two have in common.
+
+* same script: the folded spelling (edit similarity), or the phonetic key when spellings
+  differ only in transliteration habits (Youcef / Yusuf);
+* Arabic vs Latin: the Latin part against the attested Latin spellings of the Arabic part
+  (learned from word-level tables), and the phonetic keys of both;
+* an initial matches any part starting with the same sound.
+Each result says which space decided, for the explanation.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from taawun.names.phonetic import arabic_vowel_conflicts, vowel_conflicts
+from taawun.names.segment import AR
+from taawun.names.tokens import Token
+
+# Discounts for the fuzzier spaces, so that an exact spelling beats a phonetic coincidence.
+KEY_FACTOR = 0.95
+COARSE_FACTOR = 0.85
+SAME_SCRIPT_KEY_FACTOR = 0.92
+VOWEL_BONUS = 0.1  # share of a phonetic similarity that depends on vowel agreement
+INITIAL_SIM = 0.9
+VOWEL_PENALTY = 0.12  # per long vowel of one spelling that the other does not write
+_VOWEL_CHECK_MIN = 0.6
+
+
+@lru_cache(maxsize=500_000)
+def _conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...], both_arabic: bool) -> tuple[int, float]:
+    """Vowel conflicts of two shapes (x Arabic unless both are); cached, shapes repeat a lot."""
+    if both_arabic:
+        return arabic_vowel_conflicts(vx, vy, _aligned(x, y))
+    return vowel_conflicts(vx, vy, _aligned(x, y))
+
+
+def _aligned(x: str, y: str) -> list[tuple[int, int]]:
+    if x == y:
+        return [(i, i) for i in range(len(x))]
+    pairs: list[tuple[int, int]] = []
+    for op in Levenshtein.opcodes(x, y):
+        i1, i2, j1, j2 = op.src_start, op.src_end, op.dest_start, op.dest_end
+        if (op.tag == "equal" or op.tag == "replace") and i2 - i1 == j2 - j1:
+            pairs.extend(zip(range(i1, i2), range(j1, j2), strict=True))
+    return pairs
+
+
+def _key_sim(a: Token, b: Token, use_coarse: bool = False) -> float:
+    """Best phonetic-key similarity, less a penalty for long vowels that disagree, plus
+    VOWEL_BONUS * vowel agreement (so that the discount factors do not produce ties).
+
+    Edit similarity of every key pair first (cheap, in C); the vowel check, which needs an
+    alignment, only for the pairs that reach the best edit similarity.
+    """
+    ka = a.coarse_keys if use_coarse else a.keys
+    kb = b.coarse_keys if use_coarse else b.keys
+    top = 0.0
+    cands: list[tuple[int, int, float]] = []
+    for i, x in enumerate(ka):
+        for j, y in enumerate(kb):
+            s = 1.0 if x == y else Levenshtein.normalized_similarity(x, y)
+            if s < _VOWEL_CHECK_MIN or s < top:
+                continue
+            if s > top:
+                top = s
+                cands.clear()
+            cands.append((i, j, s))
+    if not cands:
+        return 0.0
+    a_ar = a.script == AR
+    b_ar = b.script == AR
+    best = 0.0
+    for i, j, s in cands:
+        x, y = ka[i], kb[j]
+        if a_ar:
+            bad, agree = _conflicts(x, a.vowels[i], y, b.vowels[j], b_ar)
+        elif b_ar:
+            bad, agree = _conflicts(y, b.vowels[j], x, a.vowels[i], False)
+        else:
+            bad, agree = 0, 1.0  # Latin vs Latin: vowels are spelling habits (Youcef / Yusuf)
+        s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
+        if s > best:
+            best = s
+    return min(1.0, best)
+
+
+def _str_sim(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    best = 0.0
+    for x in a:
+        for y in b:
+            if x == y:
+                return 1.0
+            s = ratio(x, y) / 100.0
+            if s > best:
+                best = s
+    return best
+
+
+def _initial_sim(initial: Token, other: Token) -> float:
+    if other.is_initial:
+        return 1.0 if initial.forms[0] == other.forms[0] else 0.0
+    if other.script != AR:
+        return INITIAL_SIM if any(f[0] == initial.forms[0] for f in other.forms) else 0.0
+    heads = {k[0] for k in initial.keys if k}
+    if "A" in heads or not heads:
+        heads.add("A")
+    return INITIAL_SIM if any(k and k[0] in heads for k in other.keys) else 0.0
+
+
+def token_similarity(a: Token, b: Token) -> tuple[float, str]:
+    """Similarity in [0, 1] and the name of the space that produced it."""
+    if a.is_initial:
+        return _initial_sim(a, b), "initial"
+    if b.is_initial:
+        return _initial_sim(b, a), "initial"
+    a_ar = a.script == AR
+    b_ar = b.script == AR
+    if a_ar == b_ar:
+        s = _str_sim(a.forms, b.forms)
+        if s >= 1.0:
+            return 1.0, "spelling"
+        k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b)
+        return (s, "spelling") if s >= k else (k, "phonetic")
+    ar, lat = (a, b) if a_ar else (b, a)
+    best, space = 0.0, "phonetic"
+    if ar.spellings:
+        best = _str_sim(ar.spellings, lat.forms)
+        space = "attested spelling"
+        if best >= 1.0:
+            return 1.0, space
+        # a near miss to an attested spelling is weak evidence (sayad ~ saad)
+        best = best**2 if best >= 0.9 else best**3
+    k = KEY_FACTOR * _key_sim(ar, lat)
+    if k > best:
+        best, space = k, "phonetic"
+    c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True)
+    if c > best:
+        best, space = c, "coarse phonetic"
+    return best, space

@@ -1,0 +1,124 @@
+"""PersonIndex behaviour: add/remove/update, search ordering, snapshots, threads."""
+
+import json
+import threading
+from pathlib import Path
+
+from taawun.index import PersonIndex
+from taawun.names import DEFAULT_THRESHOLD
+
+
+def make() -> PersonIndex:
+    idx = PersonIndex()
+    idx.add("rec-1", names=["يورغن شتوك", "Jurgen Stock"], birth_date="1959", nationalities=["DEU"], sex="m")
+    idx.add("rec-2", names=["سمير خليل حداد"], birth_date="1981-04-12", nationalities=["LBN"], sex="m")
+    idx.add("rec-3", names=["Samira Haddad"], birth_date="1990", sex="f")
+    idx.add("rec-4", names=["محمد عبد الرحمن الزهراني"], nationalities=["SAU"])
+    return idx
+
+
+def test_search_finds_across_scripts() -> None:
+    hits = make().search(names=["Juergen Stock"], birth_date="1959-03-04", nationalities=[], limit=10)
+    assert hits[0].record_id == "rec-1"
+    assert hits[0].score >= DEFAULT_THRESHOLD
+    assert 0.0 <= hits[0].score <= 1.0
+
+
+def test_hits_sorted_and_explained() -> None:
+    hits = make().search(names=["Samir Khalil Haddad"], limit=10)
+    assert [h.record_id for h in hits][:1] == ["rec-2"]
+    assert hits == sorted(hits, key=lambda h: -h.score)
+    d = hits[0].to_dict()
+    json.dumps(d)
+    assert d["explanation"]["name"]["pairs"]
+    assert "birth_date" in d["explanation"]
+
+
+def test_birth_date_and_sex_agreement() -> None:
+    idx = make()
+    exact = idx.search(names=["Samir Haddad"], birth_date="1981-04-12")[0]
+    swapped = idx.search(names=["Samir Haddad"], birth_date="1981-12-04")[0]
+    wrong = idx.search(names=["Samir Haddad"], birth_date="1960-01-01")[0]
+    assert exact.score >= swapped.score > wrong.score
+    assert exact.explanation["birth_date"]["agreement"] == "exact"
+    assert swapped.explanation["birth_date"]["agreement"] == "swapped"
+    male = idx.search(names=["Samira Haddad"], sex="m")
+    female = idx.search(names=["Samira Haddad"], sex="f")
+    score_m = next(h.score for h in male if h.record_id == "rec-3")
+    score_f = next(h.score for h in female if h.record_id == "rec-3")
+    assert score_f > score_m
+
+
+def test_remove_and_update() -> None:
+    idx = make()
+    assert idx.remove("rec-1")
+    assert not idx.remove("rec-1")
+    assert all(h.record_id != "rec-1" for h in idx.search(names=["Jurgen Stock"]))
+    idx.add("rec-4", names=["Jurgen Stock"])  # re-add replaces the old names
+    hits = idx.search(names=["Jurgen Stock"])
+    assert hits[0].record_id == "rec-4"
+    assert all(h.record_id != "rec-4" for h in idx.search(names=["Mohammed Zahrani"]))
+    assert len(idx) == 3
+
+
+def test_removed_records_never_returned_after_many_removals() -> None:
+    idx = PersonIndex()
+    for i in range(3000):
+        idx.add(f"r{i}", names=[f"Samir Haddad{'x' * (i % 5)}", "سمير حداد"])
+    for i in range(0, 3000, 2):
+        idx.remove(f"r{i}")
+    hits = idx.search(names=["Samir Haddad"], limit=3000)
+    assert hits
+    assert all(int(h.record_id[1:]) % 2 == 1 for h in hits)
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    idx = make()
+    idx.remove("rec-3")
+    path = tmp_path / "persons.snap"
+    idx.save(path)
+    loaded = PersonIndex.load(path)
+    assert len(loaded) == len(idx)
+    for q in (["Jurgen Stock"], ["Samir Haddad"], ["Mohamed Zahrani"]):
+        assert [(h.record_id, h.score) for h in loaded.search(names=q)] == [
+            (h.record_id, h.score) for h in idx.search(names=q)
+        ]
+    loaded.add("rec-5", names=["Karim Mansour"])
+    assert loaded.search(names=["Karim Mansour"])[0].record_id == "rec-5"
+
+
+def test_concurrent_add_remove_search() -> None:
+    idx = make()
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        try:
+            for i in range(200):
+                idx.add(f"t{k}-{i}", names=[f"Samir Haddad {i}"])
+                if i % 3 == 0:
+                    idx.remove(f"t{k}-{i}")
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    def reader() -> None:
+        try:
+            for _ in range(100):
+                idx.search(names=["Samir Haddad"], limit=5)
+        except BaseException as e:  # pragma: no cover
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(2)] + [
+        threading.Thread(target=reader) for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_empty_queries() -> None:
+    idx = make()
+    assert idx.search(names=[]) == []
+    assert idx.search(names=["", "  "]) == []
+    assert PersonIndex().search(names=["Samir"]) == []

@@ -1,0 +1,74 @@
+"""Behaviour of compare() on composed, fictitious names (plus the Jürgen Stock example)."""
+
+import json
+
+import pytest
+
+from taawun.names import DEFAULT_THRESHOLD, compare
+
+SAME = [
+    ("يورغن شتوك", "Jurgen Stock"),
+    ("يورغن ستوك", "Jürgen Stock"),
+    ("Jürgen Stock", "Juergen Stock"),
+    ("يورغن شتوك", "Juergen Stock"),
+    ("محمد عبد الرحمن الزهراني", "Mohammed Abdulrahman Al-Zahrani"),
+    ("محمد عبد الرحمن الزهراني", "Muhammad Abd al-Rahman al Zahrani"),
+    ("محمد عبد الرحمن الزهراني", "Mohamed Zahrani"),
+    ("Youcef Chtouk", "Yusuf Shtuk"),
+    ("خالد بن وليد القحطاني", "Khaled Al Qahtani"),
+    ("Samira Haddad", "سميرة حداد"),
+    ("Haddad Samira", "Samira Haddad"),
+    ("نور الدين بلقاسم", "Noureddine Belkacem"),
+]
+
+DIFFERENT = [
+    ("Mohamed Ali", "Hassan Omar"),
+    ("محمد علي", "احمد حسن"),
+    ("Fadi Haddad", "فواد حداد"),
+    ("Samir Khoury", "Karim Mansour"),
+    ("Mohammed Saad", "محمد صياد"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_same_person_above_threshold(a: str, b: str) -> None:
+    assert compare(a, b).score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_different_names_below_threshold(a: str, b: str) -> None:
+    assert compare(a, b).score < DEFAULT_THRESHOLD
+
+
+def test_rare_part_outweighs_common_part() -> None:
+    # sharing the rare family name matters more than sharing "Mohammed"
+    rare = compare("Mohammed Zahrani", "Ahmed Zahrani").score
+    common = compare("Mohammed Zahrani", "Mohammed Qahtani").score
+    assert rare > common
+
+
+def test_missing_middle_name_tolerated() -> None:
+    assert compare("Samir Khalil Haddad", "Samir Haddad").score > compare("Samir Haddad", "Samir Khoury").score
+
+
+def test_initials() -> None:
+    assert compare("J. Stock", "Jurgen Stock").score > compare("K. Stock", "Jurgen Stock").score
+
+
+def test_explanation_is_json() -> None:
+    r = compare("يورغن شتوك", "Jurgen Stock")
+    d = r.to_dict()
+    json.dumps(d)
+    assert len(d["pairs"]) == 2
+    assert all(p["space"] for p in d["pairs"])
+
+
+def test_empty_names() -> None:
+    assert compare("", "Jurgen Stock").score == 0.0
+    assert compare("", "").score == 0.0
+
+
+def test_other_scripts_match_within_script() -> None:
+    assert compare("Юрген Шток", "Юрген Шток").score == 1.0
+    assert compare("张伟", "张伟").score == 1.0
+    assert compare("Юрген Шток", "Jurgen Shtok").score >= DEFAULT_THRESHOLD

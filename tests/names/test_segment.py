@@ -1,0 +1,75 @@
+"""Segmentation: particles, compounds, articles and titles (fictitious names)."""
+
+from taawun.names.segment import segment
+
+
+def forms(text: str) -> list[tuple[str, ...]]:
+    return [p.forms for p in segment(text)]
+
+
+def primary(text: str) -> list[str]:
+    return [p.forms[0] for p in segment(text)]
+
+
+def test_abd_compounds_converge() -> None:
+    expected = ["abdrahman"]
+    assert primary("Abd al-Rahman") == expected
+    assert primary("Abdelrahman") == expected
+    assert primary("Abdul Rahman") == expected
+    assert primary("Abdurrahman") == expected
+    assert primary("عبد الرحمن") == ["عبدرحمن"]
+    assert primary("عبدالرحمن") == ["عبدرحمن"]
+
+
+def test_abdullah_forms() -> None:
+    assert primary("Abdullah") == primary("Abdallah") == primary("Abd Allah") == ["abdlah"]
+    assert primary("عبد الله") == primary("عبدالله") == ["عبدله"]
+
+
+def test_article_removed_both_scripts() -> None:
+    assert primary("Al-Zahrani") == ["zahrani"]
+    assert primary("el Zahrani") == ["zahrani"]
+    assert primary("الزهراني") == ["زهراني"]
+    assert forms("Alzahrani") == [("alzahrani", "zahrani")]
+
+
+def test_names_that_only_look_like_articles_survive() -> None:
+    assert "alexander" in forms("Alexander")[0]
+    assert "الياس" in forms("الياس")[0]
+
+
+def test_ud_din_compounds() -> None:
+    assert primary("Salah al-Din") == primary("Salah Eddine") == ["salahdin"]
+    assert primary("صلاح الدين") == ["صلاحدين"]
+    assert primary("نورالدين") == ["نوردين"]
+
+
+def test_abu_compounds() -> None:
+    assert primary("Abu Bakr") == ["abubakr"]
+    assert primary("ابو بكر") == ["ابوبكر"]
+
+
+def test_filial_particles_keep_both_readings() -> None:
+    assert forms("bin Laden") == [("binladen", "laden")]
+    assert forms("بن لادن") == [("بنلادن", "لادن")]
+
+
+def test_titles_removed() -> None:
+    assert primary("Dr. Samir Haddad") == ["samir", "haddad"]
+    assert primary("Sheikh Samir Haddad") == ["samir", "haddad"]
+    assert primary("الشيخ سمير حداد") == ["سمير", "حداد"]
+
+
+def test_apostrophes_join_hyphens_split() -> None:
+    assert primary("Ja'far Al-Haddad") == ["jafar", "haddad"]
+    assert primary("M'hamed") == ["mhamed"]
+
+
+def test_other_scripts_transliterated() -> None:
+    assert primary("Юрген Шток") == ["yurgen", "shtok"]
+    assert segment("张伟")[0].script == "other"
+
+
+def test_empty_and_junk() -> None:
+    assert segment("") == []
+    assert segment("  --  123 ") == []
