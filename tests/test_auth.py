@@ -18,7 +18,8 @@ from taawun.store.tables import users as users_table
 from tests.conftest import PASSWORD, User, person
 
 API = "/api/v1"
-PUBLIC = {("POST", f"{API}/auth/token"), ("GET", "/healthz")}
+PUBLIC = {("POST", f"{API}/auth/token"), ("GET", "/healthz"),
+          ("GET", "/public/notices")}  # issue 5: public extracts of published notices, no login
 # Framework pages that describe the API and carry no data (the browsable docs cannot send a bearer token).
 DOC_PATHS = {f"{API}/openapi.json", f"{API}/docs", "/docs/oauth2-redirect", f"{API}/docs/oauth2-redirect"}
 

@@ -35,9 +35,13 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
 token_app = typer.Typer(no_args_is_help=True, help="Issue and revoke API tokens.")
 audit_app = typer.Typer(no_args_is_help=True, help="Check the audit log.")
+index_app = typer.Typer(no_args_is_help=True, help="The screening index that every server worker holds.")
+notices_app = typer.Typer(no_args_is_help=True, help="Notice jobs.")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(notices_app, name="notices")
+app.add_typer(index_app, name="index")
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $TAAWUN_DB, else sqlite:///taawun.db).")]
 
@@ -254,6 +258,32 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (n
     typer.echo(f"token {token_id} revoked")
 
 
+# --- screening index ------------------------------------------------------------------------------
+
+
+@index_app.command("snapshot")
+def index_snapshot(directory: Annotated[Path, typer.Option("--dir", help="Directory to write the snapshot to.")],
+                   db: Db = None) -> None:
+    """Build the screening index from the database and save it, so that workers started with
+    TAAWUN_INDEX_DIR=DIR load it instead of reading every record (changes made since are caught up)."""
+    import time
+
+    from taawun.services.screening_index import ScreeningIndex
+    from taawun.store.db import READ_ONLY
+
+    with _engine(db) as engine:
+        started = time.perf_counter()
+        index = ScreeningIndex()
+        with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+            count = index.build(conn)
+        built = time.perf_counter() - started
+        index.save(directory)
+    total = time.perf_counter() - started
+    typer.echo(f"index snapshot written to {directory}: {count} records read, {len(index.persons)} persons, "
+               f"{len(index.documents)} document holders, up to change {index.seq}; "
+               f"built in {built:.1f} s, saved in {total - built:.1f} s")
+
+
 # --- audit, expiry, backup ------------------------------------------------------------------------
 
 
@@ -282,6 +312,23 @@ def expire(db: Db = None,
     with _engine(db) as engine, engine.begin() as conn:
         expired = expire_due(conn, SYSTEM, day)
     typer.echo(f"{len(expired)} record(s) expired (review date before {day.isoformat()})")
+
+
+@notices_app.command("expire")
+def notices_expire(db: Db = None,
+                   today: Annotated[str | None, typer.Option(help="Pretend today is YYYY-MM-DD (for testing).")] = None,
+                   ) -> None:
+    """The daily job: published notices past their date expire; owners are warned 30 days ahead, once."""
+    from taawun.services.notices import expire_due as expire_notices
+
+    try:
+        day = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        fail(f"{today!r} is not a date of the form YYYY-MM-DD")
+        return
+    with _engine(db) as engine, engine.begin() as conn:
+        expired, warned = expire_notices(conn, day)
+    typer.echo(f"{len(expired)} notice(s) expired, {len(warned)} owner warning(s) sent ({day.isoformat()})")
 
 
 @app.command()

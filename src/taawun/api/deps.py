@@ -40,3 +40,17 @@ def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Dep
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def actor_without_transaction(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+    """For routes that run their own transactions (long batches): authenticate and let go of the database."""
+    if not token:
+        raise NotAuthenticated("this call needs a bearer token (POST /api/v1/auth/token to get one)")
+    with engine_of(request).begin() as conn:
+        actor, token_id = authenticate(conn, token)
+    request.state.actor = actor
+    request.state.token_id = token_id
+    return actor
+
+
+ActorOnly = Annotated[Actor, Depends(actor_without_transaction)]

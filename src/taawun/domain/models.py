@@ -239,3 +239,26 @@ MODEL_BY_KIND: dict[str, type[CommonFields]] = {
 
 # Fields that exist on every record and are stored in their own columns.
 COMMON_FIELDS = frozenset(CommonFields.model_fields)
+
+
+class DocumentQuery(Strict):
+    number: Number
+    country: Country | None = None
+
+
+class TravellerQuery(Strict):
+    """One traveller as a frontline officer or a passenger list describes them."""
+
+    names: list[Name] = Field(default_factory=list, max_length=10)
+    birth_date: PartialDate | None = None
+    nationalities: list[Country] = Field(default_factory=list, max_length=5)
+    sex: E.Sex | None = None
+    documents: list[DocumentQuery] = Field(default_factory=list, max_length=5)
+    location: ShortText | None = None
+    reference: ShortText | None = Field(default=None, description="the caller's own id for this traveller")
+
+    @model_validator(mode="after")
+    def _something(self) -> TravellerQuery:
+        if not self.names and not self.documents:
+            raise ValueError("give at least a name or a document number")
+        return self

@@ -14,6 +14,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 DEFAULT_DB_URL = "sqlite:///taawun.db"
+# Execution option for connections that only read (index builds, backups): on SQLite they take no
+# write lock, so they never wait for, or block, the request being served.
+READ_ONLY = "taawun_read_only"
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -53,8 +56,12 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 64 MiB page cache (default 2 MiB): bulk loads insert into indexes keyed by random UUIDs and
+        # name terms, and with the default cache each batch re-reads most index pages (~2x slower).
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        readonly = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -189,4 +190,132 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
     Index("ix_audit_log_org", "org_code", "seq"),
     Index("ix_audit_log_target", "target_id"),
+)
+
+# A screening that matched a record: who searched, where, what, and how the owner answered.
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("screening_id", Id, nullable=False),
+    Column("record_id", Id, nullable=False),
+    Column("record_owner", String(10), nullable=False),
+    Column("searcher_user", Id, nullable=False),
+    Column("searcher_org", String(10), nullable=False),
+    Column("location", String(200), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("query", JSON, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("disclosure", String(16), nullable=False),  # full | contact_owner | silent
+    Column("status", String(12), nullable=False),  # pending | confirmed | rejected
+    Column("answered_by", Id, nullable=True),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+    Column("answer_note", Text, nullable=True),
+    Index("ix_hits_owner", "record_owner", "at"),
+    Index("ix_hits_searcher", "searcher_org", "at"),
+    Index("ix_hits_record", "record_id"),
+)
+
+# An organisation's inbox: hits on its records, answers to its own hits, and later messages.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("seq", BigIntPk, primary_key=True, autoincrement=True),
+    Column("id", Id, nullable=False, unique=True),
+    Column("org_code", String(10), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("hit_id", Id, nullable=True),
+    Column("record_id", Id, nullable=True),
+    Column("from_org", String(10), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("read", Boolean, nullable=False, default=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_notifications_org", "org_code", "read"),
+)
+
+# Notices: a member's request to all others (wanted, missing, warning...), reviewed by the GS before publication.
+notices = Table(
+    "notices",
+    metadata,
+    Column("seq", BigIntPk, primary_key=True, autoincrement=True),
+    Column("id", Id, nullable=False, unique=True),
+    Column("type", String(12), nullable=False),
+    Column("status", String(14), nullable=False),
+    Column("requester_org", String(10), nullable=False),
+    Column("created_by", Id, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("subject_id", Id, nullable=True),
+    Column("data", JSON, nullable=False),
+    Column("restriction_mode", String(12), nullable=False),
+    Column("restriction", JSON, nullable=False),
+    Column("public_extract_allowed", Boolean, nullable=False, default=False),
+    Column("public_extract", JSON, nullable=True),  # the only fields ever shown without login
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("expires_on", Date, nullable=True),
+    Column("expiry_warned", Boolean, nullable=False, default=False),
+    Column("review", JSON, nullable=True),  # the last reviewer decision with its checklist
+    Index("ix_notices_subject", "subject_id"),
+    Index("ix_notices_status", "status", "expires_on"),
+    Index("ix_notices_requester", "requester_org"),
+)
+
+notice_events = Table(
+    "notice_events",
+    metadata,
+    Column("seq", BigIntPk, primary_key=True, autoincrement=True),
+    Column("notice_id", Id, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by_user", Id, nullable=False),
+    Column("by_org", String(10), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("from_status", String(14), nullable=True),
+    Column("to_status", String(14), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("detail", JSON, nullable=False),
+    Index("ix_notice_events_notice", "notice_id", "seq"),
+)
+
+# Diffusions: an alert sent straight to chosen members, outside the notice review.
+diffusions = Table(
+    "diffusions",
+    metadata,
+    Column("seq", BigIntPk, primary_key=True, autoincrement=True),
+    Column("id", Id, nullable=False, unique=True),
+    Column("sender_org", String(10), nullable=False),
+    Column("created_by", Id, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("record_id", Id, nullable=False),
+    Column("request", String(12), nullable=False),
+    Column("message", Text, nullable=True),
+    Column("targets", JSON, nullable=False),  # the members and regions as the sender chose them
+    Column("record", JSON, nullable=False),  # the record as it was sent
+    Column("status", String(10), nullable=False),  # active | withdrawn
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawn_reason", Text, nullable=True),
+    Index("ix_diffusions_sender", "sender_org", "seq"),
+)
+
+diffusion_recipients = Table(
+    "diffusion_recipients",
+    metadata,
+    Column("diffusion_id", Id, nullable=False),
+    Column("org_code", String(10), nullable=False),
+    UniqueConstraint("diffusion_id", "org_code", name="uq_diffusion_recipients"),
+    Index("ix_diffusion_recipients_org", "org_code", "diffusion_id"),
+)
+
+diffusion_replies = Table(
+    "diffusion_replies",
+    metadata,
+    Column("seq", BigIntPk, primary_key=True, autoincrement=True),
+    Column("id", Id, nullable=False, unique=True),
+    Column("diffusion_id", Id, nullable=False),
+    Column("from_org", String(10), nullable=False),
+    Column("by_user", Id, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_diffusion_replies_diffusion", "diffusion_id", "seq"),
 )

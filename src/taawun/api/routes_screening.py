@@ -1,0 +1,129 @@
+"""Frontline screening, hits and the inbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field, ValidationError
+
+from taawun.access import screening as gate
+from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of
+from taawun.api.screening_state import screening_index
+from taawun.domain.errors import InvalidInput, TaawunError
+from taawun.domain.models import DocumentQuery, ShortText, TravellerQuery
+from taawun.services import screening as svc
+from taawun.services.passenger_list import MAX_TRAVELLERS, decode, parse_csv
+from taawun.services.records import validation_errors
+from taawun.services.screening_index import ScreeningIndex
+
+router = APIRouter(tags=["screening"])
+Index = Annotated[ScreeningIndex, Depends(screening_index)]
+MAX_LIST_BYTES = 20 * 1024 * 1024
+
+
+@router.post("/screen/person")
+def screen_person(request: Request, actor: ActorOnly, index: Index, body: TravellerQuery) -> dict[str, Any]:
+    """Check one traveller by names (any script), birth date, nationality, sex and documents."""
+    return svc.screen_traveller(engine_of(request), actor, index, body)
+
+
+class DocumentScreen(DocumentQuery):
+    location: ShortText | None = None
+
+
+@router.post("/screen/document")
+def screen_document(request: Request, actor: ActorOnly, index: Index, body: DocumentScreen) -> dict[str, Any]:
+    return svc.screen_document(engine_of(request), actor, index,
+                               DocumentQuery(number=body.number, country=body.country), body.location)
+
+
+class BatchIn(BaseModel):
+    travellers: list[TravellerQuery] = Field(min_length=1, max_length=MAX_TRAVELLERS)
+
+
+async def _read_travellers(request: Request) -> list[TravellerQuery]:
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > MAX_LIST_BYTES:
+        raise TaawunError(f"a passenger list is at most {MAX_LIST_BYTES // (1024 * 1024)} MB")
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_LIST_BYTES:
+            raise TaawunError(f"a passenger list is at most {MAX_LIST_BYTES // (1024 * 1024)} MB")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in ("text/csv", "application/csv", "text/plain"):
+        return parse_csv(decode(raw))
+    if content_type not in ("application/json", ""):
+        raise InvalidInput(f"send the list as application/json or text/csv, not {content_type[:50]}")
+    try:
+        data = json.loads(decode(raw))
+    except json.JSONDecodeError as exc:
+        raise TaawunError(f"the request body is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    try:
+        return BatchIn.model_validate(data).travellers
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+        raise InvalidInput(f"{errors[0]['field']}: {errors[0]['message']}", errors[:100]) from None
+
+
+@router.post("/screen/batch", openapi_extra={"requestBody": {"content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/BatchIn"}},
+    "text/csv": {"schema": {"type": "string"}}}}})
+async def screen_batch(request: Request, actor: ActorOnly, index: Index) -> Any:
+    """A passenger list (JSON `{"travellers": [...]}` or CSV) answered in order, one result per traveller.
+
+    Send `Accept: application/x-ndjson` to get results streamed line by line as they are ready.
+    """
+    travellers = await _read_travellers(request)
+    engine = engine_of(request)
+
+    from starlette.concurrency import run_in_threadpool
+
+    if "application/x-ndjson" in request.headers.get("accept", ""):
+        def lines() -> Iterator[bytes]:
+            for result in svc.screen_batch(engine, actor, index, travellers):
+                yield (json.dumps(result, ensure_ascii=False, default=str) + "\n").encode()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+    results = await run_in_threadpool(lambda: list(svc.screen_batch(engine, actor, index, travellers)))
+    return {"results": results, "count": len(results),
+            "hits": sum(1 for r in results if r["result"] != "no_hit")}
+
+
+BatchIn.model_rebuild()
+
+
+@router.get("/inbox")
+def inbox(conn: Conn, actor: CurrentActor, unread: bool = False, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+          cursor: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+    """Notifications for your organisation: hits on its records and answers to its own hits."""
+    items, unread_count = gate.inbox(conn, actor, unread_only=unread, limit=limit, before_seq=cursor)
+    return {"items": [{"id": n["id"], "type": n["type"], "hit_id": n["hit_id"], "record_id": n["record_id"],
+                       "from_org": n["from_org"], "at": n["at"].isoformat(), "read": n["read"],
+                       "detail": n["detail"]} for n in items],
+            "unread": unread_count, "next_cursor": items[-1]["seq"] if len(items) == limit else None}
+
+
+@router.post("/inbox/{notification_id}/read", status_code=204)
+def mark_read(conn: Conn, actor: CurrentActor, notification_id: str) -> None:
+    gate.mark_read(conn, actor, notification_id)
+
+
+@router.get("/hits/{hit_id}")
+def get_hit(conn: Conn, actor: CurrentActor, hit_id: str) -> dict[str, Any]:
+    return gate.visible_hit(conn, actor, hit_id)
+
+
+class HitAnswer(BaseModel):
+    decision: str = Field(pattern="^(confirmed|rejected)$")
+    note: ShortText | None = None
+
+
+@router.post("/hits/{hit_id}/answer", status_code=204)
+def answer_hit(conn: Conn, actor: CurrentActor, hit_id: str, body: HitAnswer) -> None:
+    """The owner NCB confirms or rejects a hit; the searcher sees the answer."""
+    gate.answer_hit(conn, actor, hit_id, body.decision, body.note)

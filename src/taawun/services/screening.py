@@ -1,0 +1,151 @@
+"""Frontline screening: one traveller, a passenger list, or a document, against everything shared."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from taawun.access.actor import Actor
+from taawun.access.notices import published_notices_for
+from taawun.access.policy import require
+from taawun.access.screening import Candidate, Disclosed, disclose
+from taawun.domain.models import DocumentQuery, TravellerQuery
+from taawun.names import DEFAULT_THRESHOLD
+from taawun.services.records import view
+from taawun.services.screening_index import ScreeningIndex, record_of
+from taawun.store.db import READ_ONLY
+
+MAX_HITS = 10
+DISCLOSE_CHUNK = 50  # travellers of a passenger list disclosed per transaction
+
+# What the owner asks of whoever meets the person, until a notice says otherwise.
+_ACTIONS = {"wanted": "arrest", "missing": "locate", "suspect": "inform", "foreign_terrorist_fighter": "inform",
+            "deceased": "inform", "other": "inform"}
+
+
+def _merge(candidates: list[Candidate]) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for cand in candidates:
+        seen = best.get(cand.record_id)
+        if seen is None:
+            best[cand.record_id] = cand
+            continue
+        explanation = {**seen.explanation, **cand.explanation}
+        best[cand.record_id] = Candidate(cand.record_id, max(seen.score, cand.score), explanation)
+    return sorted(best.values(), key=lambda c: -c.score)[:MAX_HITS]
+
+
+def _document_candidates(index: ScreeningIndex, documents: Sequence[DocumentQuery]) -> list[Candidate]:
+    out = []
+    for doc in documents:
+        for hit in index.documents.search(number=doc.number, country=doc.country):
+            record_id = record_of(hit.record_id if hasattr(hit, "record_id") else str(hit))
+            out.append(Candidate(record_id, 1.0, {"document": {"number": doc.number, "country": doc.country}}))
+    return out
+
+
+def _name_candidates(index: ScreeningIndex, traveller: TravellerQuery) -> list[Candidate]:
+    if not traveller.names:
+        return []
+    hits = index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
+                                nationalities=list(traveller.nationalities), sex=traveller.sex.value if traveller.sex
+                                else None, limit=MAX_HITS)
+    return [Candidate(h.record_id, float(h.score), _explanation(h.explanation))
+            for h in hits if h.score >= DEFAULT_THRESHOLD]
+
+
+def _explanation(explanation: Any) -> dict[str, Any]:
+    if hasattr(explanation, "to_dict"):
+        return {"names": explanation.to_dict()}
+    if isinstance(explanation, dict):
+        return explanation
+    return {"names": str(explanation)}
+
+
+def _hit_view(hit: Disclosed, notices: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    if hit.disclosure != "full" or hit.row is None:
+        return {"hit_id": hit.hit_id, "disclosure": hit.disclosure, "owner": hit.owner}
+    record = view(hit.row)
+    status = record.get("person_status") or record.get("document_status")
+    action = _ACTIONS.get(str(status), "inform")
+    notice = (notices or {}).get(hit.row.id)
+    extra: dict[str, Any] = {}
+    if notice is not None:  # a published notice says what to do, over the record's own status
+        action = notice["action"]
+        extra["notice"] = {"id": notice["id"], "type": notice["type"]}
+    return {"hit_id": hit.hit_id, "disclosure": "full", "record_id": hit.row.id, "owner": hit.owner,
+            "score": round(hit.score, 4), "action": action, "explanation": hit.explanation, **record, **extra}
+
+
+def _hit_views(conn: Connection, actor: Actor, hits: list[Disclosed]) -> list[dict[str, Any]]:
+    notices = published_notices_for(conn, actor, [h.row.id for h in hits if h.row is not None])
+    return [_hit_view(h, notices) for h in hits]
+
+
+def _result(hits: list[Disclosed]) -> str:
+    if any(h.disclosure == "full" for h in hits):
+        return "hit"
+    return "possible_hit" if hits else "no_hit"
+
+
+def refresh(engine: Engine, index: ScreeningIndex) -> None:
+    """Fold the store's recent changes into the index, on a read-only connection (no write lock)."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        index.refresh(conn)
+
+
+def traveller_candidates(index: ScreeningIndex, traveller: TravellerQuery) -> list[Candidate]:
+    return _merge(_name_candidates(index, traveller) + _document_candidates(index, traveller.documents))
+
+
+def _disclose_traveller(conn: Connection, actor: Actor, traveller: TravellerQuery,
+                        candidates: list[Candidate]) -> dict[str, Any]:
+    screening_id = str(uuid.uuid4())
+    query = traveller.model_dump(mode="json", exclude_none=True)
+    disclosed = disclose(conn, actor, screening_id, candidates, query, traveller.location)
+    out: dict[str, Any] = {"screening_id": screening_id, "result": _result(disclosed),
+                           "hits": _hit_views(conn, actor, disclosed)}
+    if traveller.reference:
+        out["reference"] = traveller.reference
+    return out
+
+
+# The index is searched outside any transaction; only the disclosure (re-reading the candidates, storing
+# hits, notifying owners, auditing) writes. That keeps the write transaction — on SQLite the database's one
+# write lock, on PostgreSQL the audit chain's lock — as short as the disclosure itself, instead of holding
+# it through the name search while every other worker's screenings wait.
+def screen_traveller(engine: Engine, actor: Actor, index: ScreeningIndex, traveller: TravellerQuery) -> dict[str, Any]:
+    require(actor, "screen")
+    refresh(engine, index)
+    candidates = traveller_candidates(index, traveller)
+    with engine.begin() as conn:
+        return _disclose_traveller(conn, actor, traveller, candidates)
+
+
+def screen_batch(engine: Engine, actor: Actor, index: ScreeningIndex,
+                 travellers: Sequence[TravellerQuery]) -> Iterator[dict[str, Any]]:
+    """Results in the travellers' order; disclosed (and committed) DISCLOSE_CHUNK travellers at a time."""
+    require(actor, "screen")
+    refresh(engine, index)
+    for start in range(0, len(travellers), DISCLOSE_CHUNK):
+        chunk = travellers[start:start + DISCLOSE_CHUNK]
+        found = [traveller_candidates(index, t) for t in chunk]
+        with engine.begin() as conn:
+            results = [_disclose_traveller(conn, actor, t, c) for t, c in zip(chunk, found, strict=True)]
+        yield from results
+
+
+def screen_document(engine: Engine, actor: Actor, index: ScreeningIndex, document: DocumentQuery,
+                    location: str | None) -> dict[str, Any]:
+    require(actor, "screen")
+    refresh(engine, index)
+    candidates = _merge(_document_candidates(index, [document]))
+    screening_id = str(uuid.uuid4())
+    with engine.begin() as conn:
+        disclosed = disclose(conn, actor, screening_id, candidates, document.model_dump(mode="json"), location,
+                             kind="document")
+        return {"screening_id": screening_id, "result": _result(disclosed),
+                "hits": _hit_views(conn, actor, disclosed)}

@@ -1,0 +1,118 @@
+"""The screening index of one worker process, kept current by following the store's change feed.
+
+Every worker holds its own copy (DESIGN.md: stateless replicas behind a load balancer). Before each
+screening the worker asks the store for the newest change number — one indexed lookup — and folds
+in whatever changed since, so a record created, restricted or deleted through any worker is
+reflected in the next screening everywhere. A snapshot on disk lets a worker start without
+re-reading every record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from taawun.access.screening import index_changes, index_rows
+from taawun.index import DocumentIndex, PersonIndex
+
+
+class ScreeningIndex:
+    def __init__(self) -> None:
+        self.persons = PersonIndex()
+        self.documents = DocumentIndex()
+        self.seq = 0
+        self._doc_keys: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    # --- keeping current -------------------------------------------------------------------
+    def refresh(self, conn: Connection) -> int:
+        """Fold in changes since the last refresh; returns how many records were updated."""
+        last, changed = index_changes(conn, self.seq)
+        if not changed:
+            self.seq = max(self.seq, last)
+            return 0
+        with self._lock:
+            if last <= self.seq:
+                return 0
+            found = {row.id: row for row in index_rows(conn, changed)}
+            for record_id in changed:
+                self._apply(record_id, found.get(record_id))
+            self.seq = last
+        return len(changed)
+
+    def build(self, conn: Connection, batch: int = 20_000) -> int:
+        """Index every screenable record from scratch."""
+        with self._lock:
+            last, _ = index_changes(conn, 10**18)
+            after, count = 0, 0
+            while True:
+                rows = index_rows(conn, None, after, batch)
+                if not rows:
+                    break
+                for row in rows:
+                    self._apply(row.id, row)
+                count += len(rows)
+                after = rows[-1].seq
+            self.seq = last
+        return count
+
+    def _apply(self, record_id: str, row: Any | None) -> None:
+        self.persons.remove(record_id)
+        for key in self._doc_keys.pop(record_id, []):
+            self.documents.remove(key)
+        if row is None or row.status != "active" or _as_date(row.review_due) < dt.date.today():
+            return
+        data = row.data
+        documents: list[tuple[str, str | None]] = []
+        if row.kind == "person":
+            self.persons.add(record_id, names=[n["full"] for n in data.get("names", [])],
+                             birth_date=data.get("birth_date"), nationalities=data.get("nationalities") or [],
+                             sex=data.get("sex"))
+            documents = [(i["number"], i.get("country")) for i in data.get("identifiers") or []
+                         if i.get("type") in ("passport", "national_id")]
+        elif row.kind == "travel_document":
+            documents = [(data["number"], data.get("country"))]
+        keys = []
+        for i, (number, country) in enumerate(documents):
+            key = f"{record_id}#{i}"
+            self.documents.add(key, number=number, country=country)
+            keys.append(key)
+        if keys:
+            self._doc_keys[record_id] = keys
+
+    # --- snapshots -------------------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            self.persons.save(directory / "persons.idx")
+            self.documents.save(directory / "documents.idx")  # the index's own format (it holds a lock)
+            with open(directory / "doc_keys.pkl", "wb") as fh:
+                pickle.dump(self._doc_keys, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            (directory / "meta.json").write_text(json.dumps({"seq": self.seq}))
+
+    @classmethod
+    def load(cls, directory: Path) -> ScreeningIndex:
+        """A snapshot written by `save` (a trusted file of this deployment: it is unpickled)."""
+        index = cls()
+        index.persons = PersonIndex.load(directory / "persons.idx")
+        index.documents = DocumentIndex.load(directory / "documents.idx")
+        with open(directory / "doc_keys.pkl", "rb") as fh:
+            index._doc_keys = pickle.load(fh)
+        index.seq = int(json.loads((directory / "meta.json").read_text())["seq"])
+        return index
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def record_of(document_key: str) -> str:
+    return document_key.split("#", 1)[0]
