@@ -77,6 +77,10 @@ def test_create_link_and_read_it_from_both_ends(client: TestClient, users: dict[
     assert client.get(f"{API}/links/{link['id']}", headers=svk.headers).json()["id"] == link["id"]
     assert link["id"] in [i["id"] for i in client.get(f"{API}/links", headers=svk.headers).json()["items"]]
     assert link["id"] not in _search(client, svk)  # links are not in the record list
+    # A link joins records, not links (it would name a link whose ends may be hidden).
+    r = client.post(f"{API}/links", json={"kind": "link", "link_type": "same_as", "source_id": a["id"],
+                                          "target_id": link["id"]}, headers=mar.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "target_id"
     # /links/{id} is only for links
     assert client.get(f"{API}/links/{a['id']}", headers=svk.headers).status_code == 404
 

@@ -153,8 +153,12 @@ class RecordAccess:
 
     def visible_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` the actor may see (no audit: used to validate references while writing)."""
+        return set(self.visible_kinds(ids))
+
+    def visible_kinds(self, ids: Sequence[str]) -> dict[str, str]:
+        """The kind of each of ``ids`` the actor may see (no audit)."""
         rows = store.get_records(self.conn, list(ids), self._readable())
-        return {r.id for r in rows if sees(self.actor, r)}
+        return {r.id: r.kind for r in rows if sees(self.actor, r)}
 
     # --- writes ----------------------------------------------------------------------------
     def _check_write(self, row: store.RecordRow) -> None:

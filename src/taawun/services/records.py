@@ -88,11 +88,17 @@ def _referenced_ids(payload: AnyRecordData) -> list[str]:
 
 def _check_references(gate: RecordAccess, payloads: Sequence[AnyRecordData], new_ids: set[str]) -> None:
     wanted = {ref for p in payloads for ref in _referenced_ids(p)} - new_ids
-    missing = wanted - gate.visible_ids(sorted(wanted))
+    kinds = gate.visible_kinds(sorted(wanted))
+    missing = wanted - set(kinds)
     if missing:
         ref = sorted(missing)[0]
         raise InvalidInput(f"referenced record {ref} does not exist or is not visible to you",
                            [{"field": "reference", "message": f"unknown record {ref}"}])
+    # A link joins two records; a link to a link would show the id of a link whose ends may be hidden.
+    for p in payloads:
+        if p.kind == "link" and "link" in (kinds.get(str(p.source_id)), kinds.get(str(p.target_id))):
+            raise InvalidInput("a link joins two records, not other links",
+                               [{"field": "target_id", "message": "is a link"}])
 
 
 def create(conn: Connection, actor: Actor, payload: AnyRecordData) -> RecordRow:
