@@ -260,7 +260,8 @@ def bulk_load(client: httpx.Client, batches: Sequence[tuple[int, bytes]]) -> lis
     times = []
     for i, (count, payload) in enumerate(batches):
         t0 = time.perf_counter()
-        resp = client.post("/api/v1/records/bulk", content=payload, headers={"Content-Type": "application/json"})
+        resp = client.post("/api/v1/records/bulk", content=payload, headers={"Content-Type": "application/json"},
+                           timeout=900)  # a 10,000-record batch can take minutes on a loaded machine
         elapsed = time.perf_counter() - t0
         if resp.status_code != 201:
             raise RuntimeError(f"batch {i}: HTTP {resp.status_code}: {resp.text[:500]}")
