@@ -27,9 +27,8 @@ from taawun.names.tokens import Token
 
 _SNAPSHOT_VERSION = 1
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
-_RERANK = 2  # exact re-scoring of limit * _RERANK best approximate hits
-_SMALL = 4000  # up to this many postings, score every candidate exactly
-_SHORTLIST = 400  # beyond it, rank candidates with numpy and score this many exactly
+_SMALL = 150  # up to this many postings, score every candidate exactly
+_SHORTLIST = 40  # beyond it, rank candidates with numpy and score this many (or 4 * limit) exactly
 
 
 @dataclass(slots=True)
@@ -49,6 +48,7 @@ class _Record:
     record_id: str
     names: tuple[str, ...]
     entries: tuple[int, ...]
+    entry_names: tuple[str, ...]  # the name each entry was made from
     birth: PartialDate | None
     nationalities: frozenset[str]
     sex: str | None
@@ -68,6 +68,7 @@ class PersonIndex:
         self._records: list[_Record | None] = []
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
+        self._acc = np.zeros(0, dtype=np.float32)
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -85,6 +86,7 @@ class PersonIndex:
                 self.remove(record_id)
             rid = len(self._records)
             entries: list[int] = []
+            entry_names: list[str] = []
             for name in names_t:
                 toks = analyse_name(name)
                 if not toks:
@@ -99,11 +101,13 @@ class PersonIndex:
                 for tid in set(tids):
                     self._postings[tid].append(eid)
                 entries.append(eid)
+                entry_names.append(name)
             self._records.append(
                 _Record(
                     record_id=record_id,
                     names=names_t,
                     entries=tuple(entries),
+                    entry_names=tuple(entry_names),
                     birth=parse_date(birth_date),
                     nationalities=normalise_nationalities(list(nationalities or ())),
                     sex=sex,
@@ -170,7 +174,16 @@ class PersonIndex:
 
         return align(qtoks, etoks, sim)[0]
 
-    def _candidates(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float) -> Iterable[int]:
+    def _accumulator(self) -> np.ndarray:
+        """Scratch per-entry score array reused by every search (kept zeroed between uses)."""
+        n = len(self._entry_toks)
+        if self._acc.shape[0] < n:
+            self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
+        return self._acc
+
+    def _candidates(
+        self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int
+    ) -> Iterable[int]:
         """Entry ids worth exact scoring for one query name."""
         prefix = self._prefix(qtoks, floor)
         lists = [(i, tid) for i in prefix for tid in sims[i]]
@@ -180,31 +193,47 @@ class PersonIndex:
             for _, tid in lists:
                 seen.update(self._postings[tid])
             return seen
-        # Large postings (common parts): approximate every candidate's score at C speed from
-        # all query parts, then keep the best few for exact scoring.
-        ids: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
+        # Many candidates (common parts): approximate every candidate's score at C speed from
+        # the prefix parts and the other parts' postings, then keep the best few for exact
+        # scoring. Entries outside the prefix postings cannot reach the floor, so they are
+        # only used to refine the order.
+        in_prefix = set(prefix)
         toks = self._vocab.tokens
+        ids: list[np.ndarray] = []
+        vals: list[float] = []
+        lens: list[int] = []
         for i, sm in enumerate(sims):
             wq = qtoks[i].weight
             for tid, sim in sm.items():
                 plist = self._postings[tid]
-                if not plist:
+                if not plist or (i not in in_prefix and len(plist) > 4 * total):
                     continue
-                arr = np.frombuffer(plist, dtype=np.int32).copy()
-                ids.append(arr)
-                vals.append(np.full(len(arr), sim * (wq + toks[tid].weight), dtype=np.float32))
+                ids.append(np.frombuffer(plist, dtype=np.int32))
+                vals.append(sim * (wq + toks[tid].weight))
+                lens.append(len(plist))
         all_ids = np.concatenate(ids)
-        uniq, inv = np.unique(all_ids, return_inverse=True)
-        num = np.bincount(inv, weights=np.concatenate(vals))
+        all_vals = np.repeat(np.asarray(vals, dtype=np.float32), lens)
+        del ids  # release the buffer views before postings can grow again
+        acc = self._accumulator()
+        np.add.at(acc, all_ids, all_vals)
         qw = sum(t.weight for t in qtoks)
-        ew = np.frombuffer(self._entry_w, dtype=np.float32)[uniq]
-        approx = num / (qw + ew)
-        alive = np.frombuffer(self._entry_rec, dtype=np.int32)[uniq] >= 0
-        approx[~alive] = -1.0
-        k = min(_SHORTLIST, len(uniq))
+        ew = np.frombuffer(self._entry_w, dtype=np.float32)[all_ids]
+        approx = acc[all_ids] / (qw + ew)
+        acc[all_ids] = 0.0
+        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[all_ids] < 0] = -1.0
+        want = max(_SHORTLIST, 4 * limit)
+        k = min(len(approx), 4 * want)  # an entry appears once per matching part
         top = np.argpartition(-approx, k - 1)[:k]
-        return uniq[top].tolist()
+        top = top[np.argsort(-approx[top], kind="stable")]
+        out: list[int] = []
+        seen_ids: set[int] = set()
+        for e in all_ids[top].tolist():
+            if e not in seen_ids:
+                seen_ids.add(e)
+                out.append(e)
+                if len(out) >= want:
+                    break
+        return out
 
     def search(
         self,
@@ -232,7 +261,7 @@ class PersonIndex:
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
-                for eid in self._candidates(qtoks, sims, floor):
+                for eid in self._candidates(qtoks, sims, floor, limit):
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
@@ -249,31 +278,38 @@ class PersonIndex:
                 scored.append((total, rid))
             scored.sort(key=lambda x: (-x[0], x[1]))
             hits: list[Hit] = []
-            if not explain:
-                return [Hit(self._records[rid].record_id, total) for total, rid in scored[:limit]]  # type: ignore[union-attr]
-            for _, rid in scored[: max(limit * _RERANK, limit)]:
+            for total, rid in scored[:limit]:
                 rec = self._records[rid]
                 assert rec is not None
-                hits.append(self._explain(rec, qnames, qdate, qnats, sex))
-        hits.sort(key=lambda h: (-h.score, h.record_id))
-        return hits[:limit]
+                if not explain:
+                    hits.append(Hit(rec.record_id, total))
+                    continue
+                _, qi, eid = best[rid]
+                name = rec.entry_names[rec.entries.index(eid)]
+                hits.append(self._explain(rec, qnames[qi], name, qdate, qnats, sex, total))
+        return hits
 
     def _explain(
-        self, rec: _Record, qnames: list[str], qdate: PartialDate | None, qnats: frozenset[str], sex: str | None
+        self,
+        rec: _Record,
+        qname: str,
+        name: str,
+        qdate: PartialDate | None,
+        qnats: frozenset[str],
+        sex: str | None,
+        total: float,
     ) -> Hit:
-        best = None
-        for q in qnames:
-            for n in rec.names:
-                r = compare(q, n)
-                if best is None or r.score > best.score:
-                    best = r
-        name_score = best.score if best is not None else 0.0
-        total, agreement = combine(name_score, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
+        """Explain a hit from its best (query name, record name) pair."""
+        r = compare(qname, name)
+        _, agreement = combine(r.score, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
         explanation: dict[str, Any] = {
-            "name_score": name_score,
-            "name": best.to_dict() if best is not None else None,
-            "birth_date": {"query": None if qdate is None else asdict(qdate), "record": rec.birth_raw,
-                           "agreement": agreement["birth_date"]},
+            "name_score": r.score,
+            "name": r.to_dict(),
+            "birth_date": {
+                "query": None if qdate is None else asdict(qdate),
+                "record": rec.birth_raw,
+                "agreement": agreement["birth_date"],
+            },
             "nationality": {"record": sorted(rec.nationalities), "agreement": agreement["nationality"]},
             "sex": {"record": rec.sex, "agreement": agreement["sex"]},
             "threshold": DEFAULT_THRESHOLD,
@@ -284,7 +320,6 @@ class PersonIndex:
     def save(self, path: str | Path) -> None:
         """Write a snapshot for a fast start."""
         with self._lock:
-            live = [r for r in self._records if r is not None]
             state = {
                 "version": _SNAPSHOT_VERSION,
                 "vocab": self._vocab.state(),
@@ -295,7 +330,6 @@ class PersonIndex:
                 "records": self._records,
                 "dead": self._dead_entries,
             }
-            del live
             with open(path, "wb") as fh:
                 pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -8,6 +8,7 @@ here (and only here) is what makes "adding diacritics never changes a score" tru
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -52,6 +53,26 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 _APOSTROPHES = frozenset("'’‘ʼʻʿʾ`´ʹ′")
+_APOS_TABLE = str.maketrans(dict.fromkeys("’‘ʼʻʿʾ`´ʹ′", "'"))
+
+
+def _mn_class() -> str:
+    """Regex class of every combining mark (category Mn), built once at import."""
+    ranges: list[tuple[int, int]] = []
+    start = prev = -2
+    for cp in range(0x20000):
+        if unicodedata.category(chr(cp)) == "Mn":
+            if cp != prev + 1:
+                if start >= 0:
+                    ranges.append((start, prev))
+                start = cp
+            prev = cp
+    ranges.append((start, prev))
+    ranges.append((0xE0100, 0xE01EF))  # variation selectors supplement
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]+"
+
+
+_MN = re.compile(_mn_class())
 
 
 def is_arabic_char(ch: str) -> bool:
@@ -73,17 +94,10 @@ def clean_text(text: str) -> str:
     Dropping marks after NFKD removes harakat and Latin accents, and also unifies أ إ آ ؤ ئ
     with their bare letters (they decompose into letter + hamza/madda mark).
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = unicodedata.normalize("NFKD", text)
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) == "Mn":
-            continue
-        if ch in _APOSTROPHES:
-            out.append("'")
-        else:
-            out.append(ch)
-    return "".join(out).translate(_ARABIC_TABLE)
+    if not text.isascii():
+        text = _MN.sub("", unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text)))
+        text = text.translate(_APOS_TABLE).translate(_ARABIC_TABLE)
+    return text
 
 
 def fold_arabic(token: str) -> str:

@@ -6,7 +6,7 @@ A consonant skeleton over shared sound classes is therefore where شتوك, ست
 can meet. Each symbol below is one sound class:
 
     A initial vowel (ا ع ء / a e i o u)   B b p ب پ     T t ت ط        0 th dh ث ذ ظ
-    J j dj ج                              H h ح ه       x kh خ         D d ض د
+    J j dj ج                              H h ح ه       Q kh خ         D d ض د
     R r ر    Z z ژ ز    S s c(e,i) س ص    X sh ch sch ش چ              G g gh غ گ
     F f ph ف    K k q c ck ق ك    L M N    W initial w/v و    Y initial y ي
 
@@ -27,7 +27,7 @@ _V = "V"
 # transliterations write as a, ', or nothing: no requirement on the Latin side).
 _AR_MAP = {
     "ا": "a", "ع": "'", "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ٹ": "T", "ث": "0", "ج": "J", "چ": "X",
-    "ح": "H", "ه": "H", "خ": "x", "د": "D", "ڈ": "D", "ض": "D", "ذ": "0", "ظ": "0", "ر": "R", "ڑ": "R",
+    "ح": "H", "ه": "H", "خ": "Q", "د": "D", "ڈ": "D", "ض": "D", "ذ": "0", "ظ": "0", "ر": "R", "ڑ": "R",
     "ز": "Z", "ژ": "Z", "س": "S", "ص": "S", "ش": "X", "غ": "G", "ف": "F", "ڤ": "F", "ق": "K", "ك": "K",
     "گ": "G", "ل": "L", "م": "M", "ن": "N", "ں": "N", "و": "W", "ي": "Y", "ھ": "",
 }
@@ -37,8 +37,8 @@ _LAT_MULTI: dict[str, tuple[str, ...]] = {
     "sch": ("X", "SX"),  # German sch, Persian s+ch (Talischi)
     "tch": ("X",),
     "sh": ("X", "SH"),
-    "ch": ("X", "x", "TX"),
-    "kh": ("x",),
+    "ch": ("X", "Q", "TX"),
+    "kh": ("Q",),
     "gh": ("G",),
     "th": ("0", "T", "TH"),
     "dh": ("0", "D", "DH"),
@@ -55,7 +55,7 @@ _LAT_SINGLE = {
 _VOWELS = frozenset("aeiouy")
 _MAX_KEYS = 4
 
-_COARSE = str.maketrans({"0": "S", "Z": "S", "X": "S", "x": "H", "D": "T", "G": "K", "J": "K"})
+_COARSE = str.maketrans({"0": "S", "Z": "S", "X": "S", "Q": "H", "D": "T", "G": "K", "J": "K"})
 
 Shape = tuple[str, tuple[str, ...]]
 """A phonetic key and, per key symbol, the vowel classes written after it."""
@@ -80,7 +80,7 @@ def _finish(symbols: list[str], drop_final_h: bool) -> Shape:
     if drop_final_h and len(cons) > 1 and cons[-1] == "H":
         cons.pop()
         moved = vows.pop()
-        vows[-1] += moved
+        vows[-1] += "h" + moved  # the silent final h / ta marbuta ends in a vowel
     if lead:
         cons.insert(0, "A")
         vows.insert(0, "")
@@ -117,14 +117,18 @@ def arabic_shape(token: str) -> Shape:
 _PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ظ": "ز", "ث": "س", "ژ": "ج"})
 
 
+# Egyptian/Maghrebi/Gulf colloquial readings: ث as t (Ghita), ذ as d, ج and ق as g (Gamal, Gargash).
+_COLLOQUIAL_READING = str.maketrans({"ث": "ت", "ذ": "د", "ظ": "ض", "ج": "گ", "ق": "گ"})
+
+
+@lru_cache(maxsize=300_000)
 def arabic_shapes(token: str) -> tuple[Shape, ...]:
-    """Arabic reading, plus the Persian/Urdu reading when it differs (رضا = Reza)."""
-    first = arabic_shape(token)
-    alt = token.translate(_PERSIAN_READING)
-    if alt == token:
-        return (first,)
-    second = arabic_shape(alt)
-    return (first,) if second[0] == first[0] else (first, second)
+    """Arabic reading, plus Persian/Urdu (رضا = Reza) and colloquial (جمال = Gamal) readings."""
+    shapes: dict[str, Shape] = {}
+    for t in (token, token.translate(_PERSIAN_READING), token.translate(_COLLOQUIAL_READING)):
+        sh = arabic_shape(t)
+        shapes.setdefault(sh[0], sh)
+    return tuple(shapes.values())
 
 
 def arabic_key(token: str) -> str:
@@ -184,11 +188,14 @@ def latin_keys(token: str) -> tuple[str, ...]:
     return tuple(k for k, _ in latin_shapes(token))
 
 
+# Latin vowel pairs that are often short vowels around a silent letter or a hiatus (Saed, Fael).
+_SHORT_PAIRS = frozenset({"ae", "ai", "ea", "ia", "io", "ua", "ao", "oa", "eh"})
+
 # Which Latin vowel letters can write an Arabic long vowel.
 _SATISFIES = {"a": frozenset("ae"), "u": frozenset("ou"), "i": frozenset("ie"), "y": frozenset("iea")}
 
 
-def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[int, float]:
+def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
     """(conflicts, agreement) of an Arabic and a Latin shape at aligned consonants.
 
     A conflict is an Arabic long vowel the Latin spelling does not write, or a Latin final
@@ -196,7 +203,8 @@ def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple
     the share of aligned slots whose vowels fit (a Latin long vowel where the Arabic writes
     none half fits); it orders spellings that share a skeleton.
     """
-    bad = 0
+    bad = 0.0
+    half = 0
     agree = 0.0
     last_a = len(ar) - 1
     last_l = len(lat) - 1
@@ -206,22 +214,25 @@ def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple
         ok_all = True
         for req in reqs:
             if not (_SATISFIES[req] & set(lv)):
-                bad += 1
+                bad += 1.0
                 ok_all = False
         if i == last_a and j == last_l and lv and lv[-1] == "i" and "i" not in ar[i] and "y" not in ar[i]:
-            bad += 1
+            bad += 1.0
+            ok_all = False
+        if ok_all and not ar[i] and len(lv) >= 2 and lv not in _SHORT_PAIRS:
+            half += 1  # Latin writes a long vowel (ei, ou, ee) where the Arabic writes none
             ok_all = False
         if ok_all:
-            agree += 1.0 if reqs or len(lv) <= 1 else 0.5
-    return bad, (agree / len(pairs) if pairs else 0.0)
+            agree += 1.0
+    return bad + 0.5 * half, (agree / len(pairs) if pairs else 0.0)
 
 
-def arabic_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[int, float]:
+def arabic_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
     """(conflicts, agreement): aligned consonants whose written long vowels differ (both Arabic)."""
-    bad = 0
+    bad = 0.0
     for i, j in pairs:
         if a[i].replace("'", "").replace("y", "i") != b[j].replace("'", "").replace("y", "i"):
-            bad += 1
+            bad += 1.0
     return bad, (1.0 - bad / len(pairs) if pairs else 0.0)
 
 

@@ -23,7 +23,7 @@ from taawun.names.segment import AR, segment
 from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
-MIN_PAIR_SIM = 0.55  # below this two parts are not considered the same part
+MIN_PAIR_SIM = 0.65  # below this two parts are not considered the same part
 ALPHA = 0.5
 CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagree, not just omit
 SIM_POWER = 1.0  # credit = sim ** SIM_POWER: a part that is only "rather like" the other earns little
@@ -170,7 +170,12 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
             return token_similarity(ta[i], tb[j])
     pairs = _greedy(ta, tb, sim)
     score = _score(ta, tb, pairs, False)
-    if len(ta) != len(tb) and len(pairs) < max(len(ta), len(tb)):
+    short_n = min(len(ta), len(tb))
+    if (
+        len(ta) != len(tb)
+        and len(pairs) < max(len(ta), len(tb))
+        and (len(pairs) < short_n or any(p[2] < 0.9 for p in pairs))
+    ):
         if len(ta) < len(tb):
             score, pairs = _merge_repair(ta, tb, pairs, score)
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from taawun.names.normalize import clean_text, fold_latin, is_arabic_char, is_latin_char, to_latin
+from taawun.names.normalize import clean_text, fold_latin, to_latin
 
 AR, LAT, OTHER = "ar", "lat", "other"
 
@@ -142,35 +142,27 @@ _AR_TITLES = frozenset(
 )
 
 
+_AR_LETTERS = (
+    "\u0621-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff"
+    "\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+)
+_LAT_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_RUNS = re.compile(
+    f"([{_AR_LETTERS}]+)|([{_LAT_LETTERS}]+)|([^\\W\\d_{_AR_LETTERS}{_LAT_LETTERS}\u0600-\u06ff]+)"
+)
+
+
 def _split_runs(text: str) -> list[tuple[str, str]]:
-    """Split into (script, word) runs; any non-letter separates words, apostrophes join."""
+    """Split into (script, word) runs; any non-letter separates words, apostrophes join
+    (Ja'far, M'hamed: the apostrophe marks ع/ء, not a word break)."""
     runs: list[tuple[str, str]] = []
-    cur: list[str] = []
-    cur_script = ""
-
-    def flush() -> None:
-        if cur:
-            runs.append((cur_script, "".join(cur)))
-            cur.clear()
-
-    for ch in text:
-        if ch == "'":
-            continue  # Ja'far, M'hamed: the apostrophe marks ع/ء, not a word break
-        if is_arabic_char(ch) and ch.isalpha():
-            script = AR
-        elif is_latin_char(ch):
-            script = LAT
-        elif ch.isalpha():
-            script = OTHER
+    for ar, lat, other in _RUNS.findall(text.replace("'", "")):
+        if ar:
+            runs.append((AR, ar))
+        elif lat:
+            runs.append((LAT, lat))
         else:
-            flush()
-            cur_script = ""
-            continue
-        if script != cur_script:
-            flush()
-            cur_script = script
-        cur.append(ch)
-    flush()
+            runs.append((OTHER, other))
     return runs
 
 
@@ -213,9 +205,16 @@ def _latin_parts(words: list[str]) -> list[Part]:
             i = nxt_i + 1
             continue
         if nxt is not None and t in _LAT_FILIAL:
-            core = _latin_core(nxt)
-            parts.append(Part(LAT, (t + core, core), " ".join(toks[i : nxt_i + 1])))
-            i = nxt_i + 1
+            end = nxt_i + 1
+            if (nxt in _LAT_ABD or nxt in _LAT_ABU) and end < n:  # Ben Abdel Salam
+                while end < n - 1 and toks[end] in _LAT_ARTICLES:
+                    end += 1
+                core = ("abd" if nxt in _LAT_ABD else "abu") + _LAT_SECOND.get(toks[end], _latin_core(toks[end]))
+                end += 1
+            else:
+                core = _latin_core(nxt)
+            parts.append(Part(LAT, (t + core, core), " ".join(toks[i:end])))
+            i = end
             continue
         if t in _LAT_SECOND and parts:
             prev = parts.pop()
@@ -275,9 +274,15 @@ def _arabic_parts(words: list[str]) -> list[Part]:
             i += 2
             continue
         if nxt is not None and t in _AR_FILIAL:
-            core = _ar_core(_ar_strip_article(nxt))
-            parts.append(Part(AR, (t + core, core), t + " " + nxt))
-            i += 2
+            step = 2
+            if (nxt == _AR_ABD or nxt in _AR_ABU) and i + 2 < n:  # بن عبد السلام
+                prefix = "عبد" if nxt == _AR_ABD else "ابو"
+                core = prefix + _ar_strip_article(toks[i + 2])
+                step = 3
+            else:
+                core = _ar_core(_ar_strip_article(nxt))
+            parts.append(Part(AR, (t + core, core), " ".join(toks[i : i + step])))
+            i += step
             continue
         if t in _AR_SECOND and parts:
             prev = parts.pop()

@@ -23,6 +23,7 @@ from taawun.names.tokens import Token
 KEY_FACTOR = 0.95
 COARSE_FACTOR = 0.85
 SAME_SCRIPT_KEY_FACTOR = 0.92
+SHORT_KEY_FACTOR = 0.92
 VOWEL_BONUS = 0.1  # share of a phonetic similarity that depends on vowel agreement
 INITIAL_SIM = 0.9
 VOWEL_PENALTY = 0.12  # per long vowel of one spelling that the other does not write
@@ -30,7 +31,7 @@ _VOWEL_CHECK_MIN = 0.6
 
 
 @lru_cache(maxsize=500_000)
-def _conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...], both_arabic: bool) -> tuple[int, float]:
+def _conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...], both_arabic: bool) -> tuple[float, float]:
     """Vowel conflicts of two shapes (x Arabic unless both are); cached, shapes repeat a lot."""
     if both_arabic:
         return arabic_vowel_conflicts(vx, vy, _aligned(x, y))
@@ -80,8 +81,10 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False) -> float:
         elif b_ar:
             bad, agree = _conflicts(y, b.vowels[j], x, a.vowels[i], False)
         else:
-            bad, agree = 0, 1.0  # Latin vs Latin: vowels are spelling habits (Youcef / Yusuf)
+            bad, agree = 0.0, 1.0  # Latin vs Latin: vowels are spelling habits (Youcef / Yusuf)
         s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
+        if len(x) <= 2 or len(y) <= 2:
+            s *= SHORT_KEY_FACTOR  # one or two consonants say little (Zouaoui ~ ضياء: Z)
         if s > best:
             best = s
     return min(1.0, best)
@@ -110,8 +113,25 @@ def _initial_sim(initial: Token, other: Token) -> float:
     return INITIAL_SIM if any(k and k[0] in heads for k in other.keys) else 0.0
 
 
+_PAIR_CACHE: dict[tuple[str, tuple[str, ...], str, tuple[str, ...]], tuple[float, str]] = {}
+_PAIR_CACHE_MAX = 1_000_000
+
+
 def token_similarity(a: Token, b: Token) -> tuple[float, str]:
-    """Similarity in [0, 1] and the name of the space that produced it."""
+    """Similarity in [0, 1] and the name of the space that produced it (cached per pair:
+    name vocabularies are small, so the same pairs come back constantly)."""
+    key = (a.script, a.forms, b.script, b.forms)
+    hit = _PAIR_CACHE.get(key)
+    if hit is not None:
+        return hit
+    res = _token_similarity(a, b)
+    if len(_PAIR_CACHE) >= _PAIR_CACHE_MAX:
+        _PAIR_CACHE.clear()
+    _PAIR_CACHE[key] = res
+    return res
+
+
+def _token_similarity(a: Token, b: Token) -> tuple[float, str]:
     if a.is_initial:
         return _initial_sim(a, b), "initial"
     if b.is_initial:
