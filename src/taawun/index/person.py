@@ -25,7 +25,7 @@ from taawun.names.attributes import PartialDate, combine, normalise_nationalitie
 from taawun.names.scoring import ALPHA, MIN_PAIR_SIM, align
 from taawun.names.tokens import Token
 
-_SNAPSHOT_VERSION = 1
+_SNAPSHOT_VERSION = 2
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 _SMALL = 150  # up to this many postings, score every candidate exactly
 _SHORTLIST = 40  # beyond it, rank candidates with numpy and score this many (or 4 * limit) exactly
@@ -63,7 +63,11 @@ class PersonIndex:
         self._vocab = Vocabulary()
         self._postings: list[array] = []  # token id -> entry ids
         self._entry_rec: array = array("i")  # entry id -> internal record id (-1 = removed)
-        self._entry_toks: list[tuple[int, ...]] = []
+        # entry id -> its token ids, stored flat: tokens of entry e are
+        # _tok_flat[_tok_start[e] : _tok_start[e + 1]] (a sentinel closes the last entry)
+        self._tok_flat: array = array("i")
+        self._tok_start: array = array("q", [0])
+        self._shared: dict[Any, Any] = {}  # interned nationality sets / birth dates
         self._entry_w: array = array("f")  # entry id -> total part weight
         self._records: list[_Record | None] = []
         self._rid: dict[str, int] = {}
@@ -94,8 +98,9 @@ class PersonIndex:
                 tids = tuple(self._vocab.intern(t) for t in toks)
                 while len(self._postings) < len(self._vocab):
                     self._postings.append(array("i"))
-                eid = len(self._entry_toks)
-                self._entry_toks.append(tids)
+                eid = len(self._tok_start) - 1
+                self._tok_flat.extend(tids)
+                self._tok_start.append(len(self._tok_flat))
                 self._entry_rec.append(rid)
                 self._entry_w.append(sum(t.weight for t in toks))
                 for tid in set(tids):
@@ -108,13 +113,22 @@ class PersonIndex:
                     names=names_t,
                     entries=tuple(entries),
                     entry_names=tuple(entry_names),
-                    birth=parse_date(birth_date),
-                    nationalities=normalise_nationalities(list(nationalities or ())),
+                    birth=self._share(parse_date(birth_date)),
+                    nationalities=self._share(normalise_nationalities(list(nationalities or ()))),
                     sex=sex,
                     birth_raw=birth_date,
                 )
             )
             self._rid[record_id] = rid
+
+    def _share(self, value: Any) -> Any:
+        """One shared object per distinct value: millions of records repeat a few hundred."""
+        if value is None:
+            return None
+        return self._shared.setdefault(value, value)
+
+    def _entry_tids(self, eid: int) -> array:
+        return self._tok_flat[self._tok_start[eid] : self._tok_start[eid + 1]]
 
     def remove(self, record_id: str) -> bool:
         """Remove a person; returns whether it was present."""
@@ -128,7 +142,7 @@ class PersonIndex:
                 for eid in rec.entries:
                     self._entry_rec[eid] = -1
                 self._dead_entries += len(rec.entries)
-            if self._dead_entries > 1000 and self._dead_entries > len(self._entry_toks) // 3:
+            if self._dead_entries > 1000 and self._dead_entries > len(self._entry_rec) // 3:
                 self._compact()
             return True
 
@@ -164,7 +178,7 @@ class PersonIndex:
                 break
         return chosen
 
-    def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: tuple[int, ...]) -> float:
+    def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int]) -> float:
         """Exact name score of one entry, from the part similarities computed for the query."""
         toks = self._vocab.tokens
         etoks = [toks[t] for t in tids]
@@ -176,7 +190,7 @@ class PersonIndex:
 
     def _accumulator(self) -> np.ndarray:
         """Scratch per-entry score array reused by every search (kept zeroed between uses)."""
-        n = len(self._entry_toks)
+        n = len(self._entry_rec)
         if self._acc.shape[0] < n:
             self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
         return self._acc
@@ -265,7 +279,7 @@ class PersonIndex:
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
-                    s = self._entry_score(qtoks, sims, self._entry_toks[eid])
+                    s = self._entry_score(qtoks, sims, self._entry_tids(eid))
                     if s >= floor:
                         cur = best.get(rid)
                         if cur is None or s > cur[0]:
@@ -325,7 +339,8 @@ class PersonIndex:
                 "vocab": self._vocab.state(),
                 "postings": self._postings,
                 "entry_rec": self._entry_rec,
-                "entry_toks": self._entry_toks,
+                "tok_flat": self._tok_flat,
+                "tok_start": self._tok_start,
                 "entry_w": self._entry_w,
                 "records": self._records,
                 "dead": self._dead_entries,
@@ -344,7 +359,8 @@ class PersonIndex:
         idx._vocab = Vocabulary.from_state(state["vocab"])
         idx._postings = state["postings"]
         idx._entry_rec = state["entry_rec"]
-        idx._entry_toks = state["entry_toks"]
+        idx._tok_flat = state["tok_flat"]
+        idx._tok_start = state["tok_start"]
         idx._entry_w = state["entry_w"]
         idx._records = state["records"]
         idx._dead_entries = state["dead"]

@@ -61,15 +61,19 @@ Shape = tuple[str, tuple[str, ...]]
 """A phonetic key and, per key symbol, the vowel classes written after it."""
 
 
-def _finish(symbols: list[str], drop_final_h: bool) -> Shape:
-    """Collapse doubles, mark an initial vowel, attach vowels to consonants, compound rules."""
+def _finish(symbols: list[str], drop_final_h: bool, collapse: bool = True) -> Shape:
+    """Collapse doubles, mark an initial vowel, attach vowels to consonants, compound rules.
+
+    Latin doubles (mm, ss) are one sound; Arabic writes a doubled sound once (shadda), so two
+    identical Arabic letters in a row are two sounds (معززي = mu'azzizi) and stay.
+    """
     cons: list[str] = []
     vows: list[str] = []
     lead = ""
     for s in symbols:
         for c in s:
             if c.isupper() or c.isdigit():
-                if cons and cons[-1] == c and not vows[-1]:
+                if collapse and cons and cons[-1] == c and not vows[-1]:
                     continue  # doubled letter (mm, ss, shadda already stripped)
                 cons.append(c)
                 vows.append("")
@@ -110,7 +114,7 @@ def arabic_shape(token: str) -> Shape:
             s = "y" if i == last else "i"
         symbols.append(s)
     drop_h = last > 0 and token[last] == "ه"
-    return _finish(symbols, drop_h)
+    return _finish(symbols, drop_h, collapse=False)
 
 
 # Persian/Urdu read ض ذ ظ as z, ث as s, and write ژ as zh or j: a second reading of a token.
