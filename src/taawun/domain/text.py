@@ -9,6 +9,8 @@ use and unassigned code points are refused rather than silently dropped: they si
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from functools import lru_cache
 
 # Bidi embedding/override/isolate controls, LRM/RLM/ALM, zero-width space, word joiner, BOM.
 _INVISIBLE = dict.fromkeys(
@@ -27,10 +29,12 @@ def clean_text(value: str, *, field: str = "text", max_length: int = 1000) -> st
     if len(value) > max_length * 4:
         raise TextError(f"{field} is too long (at most {max_length} characters)")
     text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs", "Co", "Cn") and ch not in "\t\n\r":
-            raise TextError(f"{field} contains an invalid character U+{ord(ch):04X}")
+    # Fast path (bulk imports validate millions of names): printable text has no Cc/Cs/Co/Cn at all.
+    if not text.isprintable():
+        for ch in text:
+            category = unicodedata.category(ch)
+            if category in ("Cc", "Cs", "Co", "Cn") and ch not in "\t\n\r":
+                raise TextError(f"{field} contains an invalid character U+{ord(ch):04X}")
     text = " ".join(text.split()).strip(_JOINERS + " ")
     if len(text) > max_length:
         raise TextError(f"{field} is too long (at most {max_length} characters)")
@@ -43,16 +47,11 @@ def clean_text(value: str, *, field: str = "text", max_length: int = 1000) -> st
 
 def detect_script(text: str) -> str:
     """The dominant writing system of ``text`` as an ISO 15924 code (Arab, Latn, Cyrl, Hani...)."""
-    counts: dict[str, int] = {}
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        name = unicodedata.name(ch, "")
-        script = _script_of_name(name)
-        counts[script] = counts.get(script, 0) + 1
+    counts: Counter[str | None] = Counter(map(_script_of_char, text))  # map + cache: no per-letter Python loop
+    counts.pop(None, None)
     if not counts:
         return "Zyyy"
-    return max(counts.items(), key=lambda item: item[1])[0]
+    return max(counts.items(), key=lambda item: item[1])[0] or "Zyyy"
 
 
 _SCRIPT_PREFIXES = {
@@ -75,6 +74,14 @@ _SCRIPT_PREFIXES = {
     "SYRIAC": "Syrc",
     "THAANA": "Thaa",
 }
+
+
+@lru_cache(maxsize=8192)
+def _script_of_char(ch: str) -> str | None:
+    """Script of one letter (None for non-letters); cached because names reuse few distinct letters."""
+    if not ch.isalpha():
+        return None
+    return _script_of_name(unicodedata.name(ch, ""))
 
 
 def _script_of_name(name: str) -> str:
