@@ -22,13 +22,14 @@ import numpy as np
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
-from taawun.names.scoring import ALPHA, MIN_PAIR_SIM, align
+from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align
 from taawun.names.tokens import Token
 
 _SNAPSHOT_VERSION = 2
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
-_SMALL = 150  # up to this many postings, score every candidate exactly
-_SHORTLIST = 40  # beyond it, rank candidates with numpy and score this many (or 4 * limit) exactly
+CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
+_SMALL = 80  # up to this many postings, score every candidate exactly
+_SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or 3 * limit) exactly
 
 
 @dataclass(slots=True)
@@ -179,14 +180,50 @@ class PersonIndex:
         return chosen
 
     def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int]) -> float:
-        """Exact name score of one entry, from the part similarities computed for the query."""
+        """Exact name score of one entry, from the part similarities computed for the query.
+
+        A lean greedy alignment on precomputed similarities; the general `align` (which can
+        also join two parts into one) runs only when that could change the result.
+        """
         toks = self._vocab.tokens
-        etoks = [toks[t] for t in tids]
+        cands: list[tuple[float, int, int]] = []
+        for i, sm in enumerate(sims):
+            for j, tid in enumerate(tids):
+                v = sm.get(tid)
+                if v is not None:
+                    cands.append((v, i, j))
+        nq = len(qtoks)
+        ne = len(tids)
+        if not cands:
+            return 0.0
+        cands.sort(reverse=True)
+        ua = 0
+        ub = 0
+        num = 0.0
+        den = 0.0
+        matched = 0
+        poor = False
+        for v, i, j in cands:
+            if ua >> i & 1 or ub >> j & 1:
+                continue
+            ua |= 1 << i
+            ub |= 1 << j
+            w = qtoks[i].weight + toks[tids[j]].weight
+            num += v * w
+            den += w
+            matched += 1
+            poor = poor or v < 0.9
+        if nq != ne and matched < max(nq, ne) and (matched < min(nq, ne) or poor):
+            etoks = [toks[t] for t in tids]
 
-        def sim(i: int, j: int) -> tuple[float, str]:
-            return sims[i].get(tids[j], 0.0), ""
+            def sim(i: int, j: int) -> tuple[float, str]:
+                return sims[i].get(tids[j], 0.0), ""
 
-        return align(qtoks, etoks, sim)[0]
+            return align(qtoks, etoks, sim)[0]
+        rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
+        rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
+        den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
+        return round(num / den, 6) if den > 0 else 0.0
 
     def _accumulator(self) -> np.ndarray:
         """Scratch per-entry score array reused by every search (kept zeroed between uses)."""
@@ -200,7 +237,7 @@ class PersonIndex:
     ) -> Iterable[int]:
         """Entry ids worth exact scoring for one query name."""
         prefix = self._prefix(qtoks, floor)
-        lists = [(i, tid) for i in prefix for tid in sims[i]]
+        lists = [(i, tid) for i in prefix for tid, sim in sims[i].items() if sim >= CAND_MIN_SIM]
         total = sum(len(self._postings[tid]) for _, tid in lists)
         if total <= _SMALL:
             seen: set[int] = set()
@@ -220,7 +257,7 @@ class PersonIndex:
             wq = qtoks[i].weight
             for tid, sim in sm.items():
                 plist = self._postings[tid]
-                if not plist or (i not in in_prefix and len(plist) > 4 * total):
+                if sim < CAND_MIN_SIM or not plist or (i not in in_prefix and len(plist) > 4 * total):
                     continue
                 ids.append(np.frombuffer(plist, dtype=np.int32))
                 vals.append(sim * (wq + toks[tid].weight))
@@ -235,7 +272,7 @@ class PersonIndex:
         approx = acc[all_ids] / (qw + ew)
         acc[all_ids] = 0.0
         approx[np.frombuffer(self._entry_rec, dtype=np.int32)[all_ids] < 0] = -1.0
-        want = max(_SHORTLIST, 4 * limit)
+        want = max(_SHORTLIST, 3 * limit)
         k = min(len(approx), 4 * want)  # an entry appears once per matching part
         top = np.argpartition(-approx, k - 1)[:k]
         top = top[np.argsort(-approx[top], kind="stable")]

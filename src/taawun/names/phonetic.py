@@ -243,3 +243,25 @@ def arabic_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[t
 def coarse(key: str) -> str:
     """Merge classes that transliterators confuse, for a fuzzier comparison."""
     return key.translate(_COARSE)
+
+
+# Latin vowel letters -> broad classes; e is a wildcard (French e writes the u of Yusuf: Youcef).
+_LAT_VOWEL_CLASS = {"a": "A", "e": "AIU", "i": "I", "o": "U", "u": "U", "h": ""}
+
+
+def _vclass(cluster: str) -> set[str]:
+    out: set[str] = set()
+    for ch in cluster:
+        out.update(_LAT_VOWEL_CLASS.get(ch, ""))
+    return out
+
+
+def latin_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
+    """(conflicts, agreement) of two Latin shapes: aligned vowels of disjoint classes
+    (Hassan / Hussein) conflict; e agrees with anything."""
+    bad = 0.0
+    for i, j in pairs:
+        x, y = _vclass(a[i]), _vclass(b[j])
+        if x and y and not (x & y):
+            bad += 1.0
+    return bad, (1.0 - bad / len(pairs) if pairs else 0.0)

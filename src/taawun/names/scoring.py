@@ -26,7 +26,6 @@ from taawun.names.tokens import Token, analyse_part, merge_tokens
 MIN_PAIR_SIM = 0.65  # below this two parts are not considered the same part
 ALPHA = 0.5
 CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagree, not just omit
-SIM_POWER = 1.0  # credit = sim ** SIM_POWER: a part that is only "rather like" the other earns little
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +95,7 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swap
     used_b: set[int] = set()
     for i, js, s, _ in pairs:
         w = ta[i].weight + sum(tb[j].weight for j in js)
-        num += s**SIM_POWER * w
+        num += s * w
         den += w
         used_a.add(i)
         used_b.update(js)

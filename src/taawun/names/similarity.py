@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from taawun.names.phonetic import arabic_vowel_conflicts, vowel_conflicts
+from taawun.names.phonetic import arabic_vowel_conflicts, latin_vowel_conflicts, vowel_conflicts
 from taawun.names.segment import AR
 from taawun.names.tokens import Token
 
@@ -36,6 +36,11 @@ def _conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...], both_ar
     if both_arabic:
         return arabic_vowel_conflicts(vx, vy, _aligned(x, y))
     return vowel_conflicts(vx, vy, _aligned(x, y))
+
+
+@lru_cache(maxsize=500_000)
+def _latin_conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...]) -> tuple[float, float]:
+    return latin_vowel_conflicts(vx, vy, _aligned(x, y))
 
 
 def _aligned(x: str, y: str) -> list[tuple[int, int]]:
@@ -81,7 +86,7 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False) -> float:
         elif b_ar:
             bad, agree = _conflicts(y, b.vowels[j], x, a.vowels[i], False)
         else:
-            bad, agree = 0.0, 1.0  # Latin vs Latin: vowels are spelling habits (Youcef / Yusuf)
+            bad, agree = _latin_conflicts(x, a.vowels[i], y, b.vowels[j])
         s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
         if len(x) <= 2 or len(y) <= 2:
             s *= SHORT_KEY_FACTOR  # one or two consonants say little (Zouaoui ~ ضياء: Z)
@@ -143,7 +148,10 @@ def _token_similarity(a: Token, b: Token) -> tuple[float, str]:
         if s >= 1.0:
             return 1.0, "spelling"
         k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b)
-        return (s, "spelling") if s >= k else (k, "phonetic")
+        c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True)  # Taghi / Taqi (Persian gh = q)
+        if s >= k and s >= c:
+            return s, "spelling"
+        return (k, "phonetic") if k >= c else (c, "coarse phonetic")
     ar, lat = (a, b) if a_ar else (b, a)
     best, space = 0.0, "phonetic"
     if ar.spellings:
