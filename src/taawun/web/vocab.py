@@ -1,0 +1,132 @@
+"""Words for the closed vocabularies (roles, kinds, crime areas, sharing choices) in plain language.
+
+Message ids are English; they are translated where shown. The explanations say what a choice does
+in the words an officer would use, because restriction, disclosure and handling decide who learns
+what about a person and are hard to undo once information has been seen.
+"""
+
+from __future__ import annotations
+
+from taawun.web.i18n import N_
+
+ROLES = {
+    "frontline": N_("Frontline officer"),
+    "analyst": N_("Analyst"),
+    "officer": N_("NCB officer"),
+    "reviewer": N_("Reviewer"),
+    "admin": N_("Administrator"),
+}
+
+KINDS = {
+    "person": N_("Person"),
+    "travel_document": N_("Travel document"),
+    "vehicle": N_("Vehicle"),
+    "firearm": N_("Firearm"),
+    "organisation": N_("Organisation"),
+    "case": N_("Case"),
+    "link": N_("Link"),
+}
+
+CRIME_AREAS = {
+    "terrorism": N_("Terrorism"),
+    "organised_crime": N_("Organised crime"),
+    "human_trafficking": N_("Human trafficking"),
+    "migrant_smuggling": N_("Migrant smuggling"),
+    "drugs": N_("Drugs"),
+    "cybercrime": N_("Cybercrime"),
+    "financial_crime": N_("Financial crime"),
+    "corruption": N_("Corruption"),
+    "maritime": N_("Maritime crime"),
+    "environmental": N_("Environmental crime"),
+    "cultural_property": N_("Cultural property"),
+    "firearms": N_("Firearms trafficking"),
+}
+
+STATUSES = {"active": N_("Active"), "expired": N_("Expired"), "deleted": N_("Deleted")}
+
+PERSON_STATUSES = {
+    "wanted": N_("Wanted"),
+    "missing": N_("Missing"),
+    "suspect": N_("Suspect"),
+    "foreign_terrorist_fighter": N_("Foreign terrorist fighter"),
+    "deceased": N_("Deceased"),
+    "other": N_("Other"),
+}
+
+DOCUMENT_STATUSES = {"stolen": N_("Stolen"), "lost": N_("Lost"), "revoked": N_("Revoked"), "invalid": N_("Invalid")}
+
+SEXES = {"m": N_("Male"), "f": N_("Female"), "u": N_("Unknown")}
+
+NAME_TYPES = {
+    "primary": N_("Primary name"),
+    "alias": N_("Alias"),
+    "original_script": N_("Original script"),
+    "transliteration": N_("Transliteration"),
+}
+
+RESTRICTIONS = {
+    "all_members": N_("All member countries may see it."),
+    "only": N_("Only the countries, regions and partners listed may see it."),
+    "all_except": N_("All member countries except those listed may see it."),
+}
+
+RESTRICTION_CHOICES = {
+    "all_members": N_("All member countries"),
+    "only": N_("Only those I list"),
+    "all_except": N_("All member countries except those I list"),
+}
+
+DISCLOSURES = {
+    "contact_owner": N_("Contact us: a country that may not see the record, but screens this person, is told "
+                        "only \"possible hit, contact the owner's NCB\"."),
+    "silent": N_("Silent: a country that may not see the record learns nothing when it screens this person."),
+}
+
+DISCLOSURE_SHORT = {"contact_owner": N_("Contact the owner"), "silent": N_("Silent")}
+
+HANDLING = {
+    "H0": N_("H0 – use only to prevent and fight crime."),
+    "H1": N_("H1 – not to be used in court without our permission."),
+    "H2": N_("H2 – not to be passed on without our permission (no export, no forwarding)."),
+    "H3": N_("H3 – other restrictions, stated in words below."),
+}
+
+ACTIONS = {
+    "arrest": N_("Arrest: the person is wanted. Detain and contact the owner's NCB."),
+    "locate": N_("Locate: the person is reported missing. Protect them and contact the owner's NCB."),
+    "inform": N_("Inform: let the person go unless you have other grounds, and inform the owner's NCB."),
+}
+
+RESULTS = {
+    "hit": N_("HIT"),
+    "possible_hit": N_("POSSIBLE HIT"),
+    "no_hit": N_("NO HIT"),
+}
+
+HIT_STATUS = {"pending": N_("Waiting for the owner"), "confirmed": N_("Confirmed"), "rejected": N_("Rejected")}
+
+NOTIFICATION_TYPES = {"hit": N_("Hit on our record"), "hit_answer": N_("Answer to our hit")}
+
+SOURCE_RELIABILITY = {
+    "A": N_("A – reliable"),
+    "B": N_("B – usually reliable"),
+    "C": N_("C – fairly reliable"),
+    "X": N_("X – cannot be judged"),
+}
+
+INFORMATION_ACCURACY = {
+    "1": N_("1 – known to be true"),
+    "2": N_("2 – known personally to the source"),
+    "3": N_("3 – not known personally, but confirmed"),
+    "4": N_("4 – cannot be judged"),
+}
+
+ALL = {
+    "role_names": ROLES, "kind_names": KINDS, "crime_area_names": CRIME_AREAS, "status_names": STATUSES,
+    "person_status_names": PERSON_STATUSES, "document_status_names": DOCUMENT_STATUSES, "sex_names": SEXES,
+    "name_type_names": NAME_TYPES, "restriction_texts": RESTRICTIONS, "restriction_choices": RESTRICTION_CHOICES,
+    "disclosure_texts": DISCLOSURES, "disclosure_short": DISCLOSURE_SHORT, "handling_texts": HANDLING,
+    "action_texts": ACTIONS, "result_words": RESULTS, "hit_status_names": HIT_STATUS,
+    "notification_names": NOTIFICATION_TYPES, "source_names": SOURCE_RELIABILITY,
+    "accuracy_names": INFORMATION_ACCURACY,
+}

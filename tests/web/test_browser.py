@@ -1,0 +1,209 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright against a real server.
+
+Skipped (with the reason) when Playwright or /usr/bin/chromium is missing, so the suite runs
+anywhere; CI installs both. Screenshots of the main pages in Arabic and English go to
+test-artifacts/ (git-ignored). Accessibility is checked with axe-core injected into each page.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from taawun.access import identity
+from taawun.access.actor import SYSTEM
+from taawun.domain.enums import Role
+from tests.conftest import PASSWORD, User
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+sync_api: Any = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not CHROMIUM.exists():
+    pytest.skip("no browser at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+
+LATIN_RECORD = {
+    "kind": "person",
+    "names": [{"full": "Youssef Abderrahmane El Haddad"}],
+    "birth_date": "1984-07-12", "nationalities": ["MAR"], "sex": "m", "person_status": "wanted",
+}
+ARABIC_TYPED = "يوسف عبد الرحمن الحداد"
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(db_url: str, engine: Engine, users: dict[str, User]) -> Iterator[str]:
+    with engine.begin() as conn:
+        identity.add_user(conn, SYSTEM, username="svk_frontline", org_code="SVK", role=Role.FRONTLINE,
+                          password=PASSWORD)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.web.server:create_web_app", "--factory",
+                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                            env={**os.environ, "TAAWUN_DB": db_url}, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _login(context: Any, url: str, username: str) -> Any:
+    page = context.new_page()
+    page.goto(f"{url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/dashboard")
+    return page
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical accessibility violations on the page (axe-core's own impact levels)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def _shoot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_restricted_person_screened_across_scripts(server: str, browser: Any) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    officer = _login(context, server, "mar_officer")
+    officer.goto(f"{server}/records/new/person")
+    officer.get_by_label("Name 1", exact=True).fill(LATIN_RECORD["names"][0]["full"])
+    officer.get_by_label("Birth date").fill(LATIN_RECORD["birth_date"])
+    officer.get_by_label("Nationalities (3-letter codes, separated by commas)").fill("MAR")
+    officer.get_by_label("Status").select_option("wanted")
+    officer.get_by_label("Terrorism").check()
+    officer.get_by_label("Only those I list").check()
+    officer.get_by_label("Countries to list (3-letter codes, separated by commas)").fill("SVK, ARE")
+    officer.get_by_role("button", name="Save").click()
+    officer.wait_for_url(f"{server}/records/*")
+    assert "Youssef Abderrahmane El Haddad" in officer.content()
+    record_url = officer.url
+    _shoot(officer, "record-en")
+
+    # Another member's frontline officer screens, typing the name in Arabic, with the keyboard only.
+    frontline_context = browser.new_context(locale="en-GB", viewport={"width": 1024, "height": 900})
+    frontline = _login(frontline_context, server, "svk_frontline")
+    frontline.goto(f"{server}/screen")
+    frontline.locator("body").focus()
+    frontline.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(40):
+        frontline.keyboard.press("Tab")
+        if frontline.evaluate("document.activeElement.id") == "name":
+            break
+    else:
+        pytest.fail("the name field cannot be reached with Tab")
+    frontline.keyboard.type(ARABIC_TYPED)
+    frontline.keyboard.press("Enter")
+    verdict = frontline.locator(".verdict")
+    verdict.wait_for()
+    assert verdict.get_attribute("data-result") == "hit"
+    assert "HIT" in verdict.inner_text()
+    assert "Youssef Abderrahmane El Haddad" in frontline.content()
+    _shoot(frontline, "screen-hit-en")
+
+    # A member outside the restriction is told nothing more than the owner's name.
+    are_context = browser.new_context()
+    other = _login(are_context, server, "fra_analyst")
+    assert other.goto(record_url).status == 404
+
+    # Arabic: the whole page turns right-to-left.
+    frontline.get_by_role("button", name="العربية").click()
+    frontline.wait_for_load_state()
+    assert frontline.evaluate("document.documentElement.dir") == "rtl"
+    assert frontline.evaluate("document.documentElement.lang") == "ar"
+    assert frontline.evaluate("getComputedStyle(document.body).direction") == "rtl"
+
+
+def test_screenshots_and_accessibility(server: str, browser: Any) -> None:
+    owner = httpx.post(f"{server}/api/v1/auth/token", data={"username": "mar_officer", "password": PASSWORD}).json()
+    body = {**LATIN_RECORD, "names": [{"full": ARABIC_TYPED}, {"full": "Youssef El Haddad", "type": "transliteration"}],
+            "crime_areas": ["terrorism", "drugs"]}
+    record = httpx.post(f"{server}/api/v1/records", json=body,
+                        headers={"Authorization": f"Bearer {owner['access_token']}"}).json()
+    pages = {"dashboard": "/dashboard", "screen": "/screen", "records": "/records",
+             "record": f"/records/{record['id']}", "person-form": "/records/new/person", "inbox": "/inbox",
+             "audit": "/audit"}
+    problems: dict[str, list[dict[str, Any]]] = {}
+    # axe is injected as a script, which the page's CSP rightly refuses: only the test's context bypasses it.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/login")
+    problems["login"] = _axe(page)
+    _shoot(page, "login-en")
+    page.get_by_label("Username").fill("mar_officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/dashboard")
+    for lang, button in (("en", "English"), ("ar", "العربية")):
+        page.get_by_role("button", name=button).click()
+        page.wait_for_load_state()
+        for name, path in pages.items():
+            page.goto(f"{server}{path}")
+            if name == "screen":
+                page.locator("#name").fill("Youssef El Haddad")
+                page.locator("#name").press("Enter")
+                page.locator(".verdict").wait_for()
+            problems[f"{name}-{lang}"] = _axe(page)
+            _shoot(page, f"{name}-{lang}")
+            # Every form field has a label (or an accessible name given by the page).
+            unlabelled = page.evaluate(UNLABELLED)
+            assert not unlabelled, (name, lang, unlabelled)
+    admin = context.new_page()
+    context.clear_cookies()
+    admin.goto(f"{server}/login")
+    admin.get_by_label("Username").fill("mar_admin")
+    admin.get_by_label("Password").fill(PASSWORD)
+    admin.get_by_role("button", name="Sign in").click()
+    admin.goto(f"{server}/admin/users")
+    problems["users-en"] = _axe(admin)
+    _shoot(admin, "users-en")
+    assert not {k: v for k, v in problems.items() if v}, problems
