@@ -110,7 +110,7 @@ def main(argv: list[str]) -> None:
     if command == "setup":
         return
     if command == "test":
-        exec_in_venv([str(BIN / "python"), "-m", "pytest", *(rest or ["tests"])])
+        exec_in_venv([str(BIN / "python"), "-m", "pytest", *(rest or ["tests", "-n", "2"])])
     if command == "run":
         if not rest:
             sys.exit("dev.py: run needs a command, e.g. `python3 dev.py run ruff check src tests`")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from taawun import web
 from taawun.api import (
     problems,
     routes_admin,
@@ -38,6 +39,7 @@ def create_app(engine: Engine | None = None, db_url: str | None = None) -> FastA
     for router in (routes_notices.router, routes_diffusions.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(routes_public.router)  # outside /api/v1: no login
+    web.mount(app)  # the pages, over the same services and gate
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
