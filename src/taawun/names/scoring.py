@@ -23,6 +23,7 @@ from taawun.names.segment import AR, segment
 from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
+REPAIR_MIN = 0.4
 MIN_PAIR_SIM = 0.65  # below this two parts are not considered the same part
 ALPHA = 0.5
 CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagree, not just omit
@@ -171,7 +172,8 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
     score = _score(ta, tb, pairs, False)
     short_n = min(len(ta), len(tb))
     if (
-        len(ta) != len(tb)
+        score >= REPAIR_MIN  # joining two parts cannot rescue a name that shares next to nothing
+        and len(ta) != len(tb)
         and len(pairs) < max(len(ta), len(tb))
         and (len(pairs) < short_n or any(p[2] < 0.9 for p in pairs))
     ):
