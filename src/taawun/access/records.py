@@ -87,10 +87,11 @@ class RecordAccess:
         return row
 
     def _filter_clause(self, flt: RecordFilter) -> ColumnElement[bool]:
-        clause: ColumnElement[bool] = and_(visible_clause(self.actor), records.c.status == flt.status,
-                                           self._link_ends_shown())
+        clause: ColumnElement[bool] = and_(visible_clause(self.actor), records.c.status == flt.status)
         kind_clause = records.c.kind == flt.kind if flt.kind else records.c.kind != "link"
         clause = and_(clause, kind_clause)
+        if flt.kind == "link":  # only links need their ends checked; other searches exclude links outright
+            clause = and_(clause, self._link_ends_shown())
         if flt.owner:
             clause = and_(clause, records.c.owner == flt.owner)
         if flt.crime_area:
