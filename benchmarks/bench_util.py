@@ -63,13 +63,19 @@ def environment() -> dict[str, Any]:
             ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
             capture_output=True, text=True, timeout=10,
         ).stdout.strip()
+        # the engine is developed concurrently: say whether it differed from the commit
+        dirty = bool(subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--", "src/taawun/names", "src/taawun/index"],
+            capture_output=True, text=True, timeout=10,
+        ).stdout.strip())
     except OSError:
-        commit = ""
+        commit, dirty = "", False
     return {
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "commit": commit,
+        "engine_uncommitted_changes": dirty,
         "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
 

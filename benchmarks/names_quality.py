@@ -559,8 +559,11 @@ def taawun_examples(task: Task, rows: list[dict[int, float]], credits: list[floa
         if c >= 1.0:
             continue
         q, exp = task.queries[i], task.entries[task.expected[i]]
-        top = hits[i][0] if hits[i] else None
+        # the best entry other than the right one: the one that beat it or tied with it
+        others = [h for h in hits[i] if int(h.record_id[1:]) != task.expected[i]]
+        top = others[0] if others else None
         misses.append({
+            "kind": "tie" if c > 0 else "miss",
             "query": q, "expected": exp,
             "expected_score": round(rows[i].get(task.expected[i], compare(q, exp).score), 4),
             "expected_in_hits": task.expected[i] in rows[i],
