@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, exists, func, insert, select, update
 
 from taawun.store.tables import (
     changes,
@@ -167,9 +167,29 @@ def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     return set(conn.execute(select(records.c.id).where(records.c.id.in_(list(ids)))).scalars())
 
 
-def term_clause(token: str) -> ColumnElement[bool]:
-    """Records having a term that starts with ``token``."""
+# A term shared by more records than this is checked per record while scanning newest-first,
+# instead of collecting all its records and sorting them (a common name part like "mohamed"
+# matches a tenth of all persons; the page needs only the newest few).
+COMMON_TERM = 2000
+
+
+def term_frequency(conn: Connection, token: str, cap: int = COMMON_TERM) -> int:
+    """How many records have a term starting with ``token``, counted up to ``cap``."""
     upper = token + "\uffff"
+    inner = select(record_terms.c.record_id).where(record_terms.c.term >= token, record_terms.c.term < upper)
+    return int(conn.execute(select(func.count()).select_from(inner.limit(cap).subquery())).scalar_one())
+
+
+def term_clause(token: str, *, common: bool = False) -> ColumnElement[bool]:
+    """Records having a term that starts with ``token``.
+
+    For a rare term the matching records drive the query; for a common one each record found
+    scanning newest-first is checked, so the database stops after one page either way.
+    """
+    upper = token + "\uffff"
+    if common:
+        return exists(select(record_terms.c.record_id).where(
+            record_terms.c.record_id == records.c.id, record_terms.c.term >= token, record_terms.c.term < upper))
     return records.c.id.in_(
         select(record_terms.c.record_id).where(record_terms.c.term >= token, record_terms.c.term < upper)
     )
