@@ -122,7 +122,7 @@ class Vocabulary:
         out = dict(cached[1]) if cached is not None else {}
         toks = self.tokens
         for tid in self._candidates(tok, start):
-            s, _ = token_similarity(tok, toks[tid])
+            s, _ = token_similarity(tok, toks[tid], min_sim)
             if s >= min_sim:
                 out[tid] = s
         if len(self._similar_cache) >= self._CACHE_MAX:

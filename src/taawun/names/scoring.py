@@ -24,6 +24,7 @@ from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
 REPAIR_MIN = 0.4
+MERGE_MIN = 0.8  # a part must match two joined parts at least this well to replace their alignment
 MIN_PAIR_SIM = 0.65  # below this two parts are not considered the same part
 ALPHA = 0.5
 CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagree, not just omit
@@ -146,8 +147,8 @@ def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pai
         for i, t in enumerate(short):
             if sim_of.get(i, 0.0) >= 0.9:
                 continue
-            s, space = token_similarity(t, merged)
-            if s < 0.8 or s <= sim_of.get(i, 0.0):
+            s, space = token_similarity(t, merged, MERGE_MIN)
+            if s < MERGE_MIN or s <= sim_of.get(i, 0.0):
                 continue
             alt = [p for p in pairs if p[0] != i and j not in p[1] and j + 1 not in p[1]]
             alt.append((i, (j, j + 1), s, "joined " + space))
@@ -166,8 +167,10 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
     if not ta or not tb:
         return 0.0, []
     if sim is None:
+        floor = MIN_PAIR_SIM  # weaker pairs are never aligned: let the similarity skip them cheaply
+
         def sim(i: int, j: int) -> tuple[float, str]:
-            return token_similarity(ta[i], tb[j])
+            return token_similarity(ta[i], tb[j], floor)
     pairs = _greedy(ta, tb, sim)
     score = _score(ta, tb, pairs, False)
     short_n = min(len(ta), len(tb))

@@ -28,6 +28,7 @@ VOWEL_BONUS = 0.1  # share of a phonetic similarity that depends on vowel agreem
 INITIAL_SIM = 0.9
 VOWEL_PENALTY = 0.12  # per long vowel of one spelling that the other does not write
 _VOWEL_CHECK_MIN = 0.6
+_EPS = 1e-9  # margin for the bounds below: float rounding must never skip a pair that counts
 
 
 @lru_cache(maxsize=500_000)
@@ -54,21 +55,30 @@ def _aligned(x: str, y: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _key_sim(a: Token, b: Token, use_coarse: bool = False) -> float:
+def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) -> float:
     """Best phonetic-key similarity, less a penalty for long vowels that disagree, plus
     VOWEL_BONUS * vowel agreement (so that the discount factors do not produce ties).
 
     Edit similarity of every key pair first (cheap, in C); the vowel check, which needs an
-    alignment, only for the pairs that reach the best edit similarity.
+    alignment, only for the pairs that reach the best edit similarity. A key pair scores at
+    most edit * (1 - VOWEL_BONUS) + VOWEL_BONUS, so when the caller only cares about results
+    >= `need`, pairs that cannot reach it are skipped: the result is exact whenever it is
+    >= `need`, and otherwise some value below `need`.
     """
     ka = a.coarse_keys if use_coarse else a.keys
     kb = b.coarse_keys if use_coarse else b.keys
+    lo = _VOWEL_CHECK_MIN
+    if need > VOWEL_BONUS:
+        lo = max(lo, (need - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS)
+        if lo > 1.0:
+            return 0.0
     top = 0.0
     cands: list[tuple[int, int, float]] = []
+    sim = Levenshtein.normalized_similarity
     for i, x in enumerate(ka):
         for j, y in enumerate(kb):
-            s = 1.0 if x == y else Levenshtein.normalized_similarity(x, y)
-            if s < _VOWEL_CHECK_MIN or s < top:
+            s = 1.0 if x == y else sim(x, y, score_cutoff=lo)
+            if s < lo or s < top:
                 continue
             if s > top:
                 top = s
@@ -78,15 +88,17 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False) -> float:
         return 0.0
     a_ar = a.script == AR
     b_ar = b.script == AR
+    va = a.vowels
+    vb = b.vowels
     best = 0.0
     for i, j, s in cands:
         x, y = ka[i], kb[j]
         if a_ar:
-            bad, agree = _conflicts(x, a.vowels[i], y, b.vowels[j], b_ar)
+            bad, agree = _conflicts(x, va[i], y, vb[j], b_ar)
         elif b_ar:
-            bad, agree = _conflicts(y, b.vowels[j], x, a.vowels[i], False)
+            bad, agree = _conflicts(y, vb[j], x, va[i], False)
         else:
-            bad, agree = _latin_conflicts(x, a.vowels[i], y, b.vowels[j])
+            bad, agree = _latin_conflicts(x, va[i], y, vb[j])
         s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
         if len(x) <= 2 or len(y) <= 2:
             s *= SHORT_KEY_FACTOR  # one or two consonants say little (Zouaoui ~ ضياء: Z)
@@ -118,25 +130,44 @@ def _initial_sim(initial: Token, other: Token) -> float:
     return INITIAL_SIM if any(k and k[0] in heads for k in other.keys) else 0.0
 
 
-_PAIR_CACHE: dict[tuple[str, tuple[str, ...], str, tuple[str, ...]], tuple[float, str]] = {}
+_PairKey = tuple[str, tuple[str, ...], str, tuple[str, ...]]
+_PAIR_CACHE: dict[_PairKey, tuple[float, str]] = {}  # exact results
+_BELOW_CACHE: dict[_PairKey, float] = {}  # pairs known to score below this floor
 _PAIR_CACHE_MAX = 1_000_000
+_BELOW = (0.0, "")
 
 
-def token_similarity(a: Token, b: Token) -> tuple[float, str]:
+def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
     """Similarity in [0, 1] and the name of the space that produced it (cached per pair:
-    name vocabularies are small, so the same pairs come back constantly)."""
+    name vocabularies are small, so the same pairs come back constantly).
+
+    Callers that ignore similarities below `floor` (alignment, candidate search) pass it:
+    pairs that cannot reach it are then rejected by cheap bounds and returned as (0.0, "").
+    Results at or above `floor` are exactly those of floor=0.
+    """
     key = (a.script, a.forms, b.script, b.forms)
     hit = _PAIR_CACHE.get(key)
     if hit is not None:
         return hit
-    res = _token_similarity(a, b)
+    if floor > 0.0:
+        known = _BELOW_CACHE.get(key)
+        if known is not None and known <= floor:
+            return _BELOW
+    res = _token_similarity(a, b, floor)
+    if res[0] < floor:
+        if len(_BELOW_CACHE) >= _PAIR_CACHE_MAX:
+            _BELOW_CACHE.clear()
+        _BELOW_CACHE[key] = floor
+        return _BELOW
     if len(_PAIR_CACHE) >= _PAIR_CACHE_MAX:
         _PAIR_CACHE.clear()
     _PAIR_CACHE[key] = res
     return res
 
 
-def _token_similarity(a: Token, b: Token) -> tuple[float, str]:
+def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
+    """Exact when the result is >= floor. Each phonetic space is asked only for values that
+    could still win (beat the spelling result and the floor); see `_key_sim`."""
     if a.is_initial:
         return _initial_sim(a, b), "initial"
     if b.is_initial:
@@ -147,8 +178,11 @@ def _token_similarity(a: Token, b: Token) -> tuple[float, str]:
         s = _str_sim(a.forms, b.forms)
         if s >= 1.0:
             return 1.0, "spelling"
-        k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b)
-        c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True)  # Taghi / Taqi (Persian gh = q)
+        t = max(floor, s)
+        k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=t / SAME_SCRIPT_KEY_FACTOR)
+        t = max(t, k)
+        # Taghi / Taqi (Persian gh = q)
+        c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -161,10 +195,10 @@ def _token_similarity(a: Token, b: Token) -> tuple[float, str]:
             return 1.0, space
         # a near miss to an attested spelling is weak evidence (sayad ~ saad)
         best = best**2 if best >= 0.9 else best**3
-    k = KEY_FACTOR * _key_sim(ar, lat)
+    k = KEY_FACTOR * _key_sim(ar, lat, need=max(floor, best) / KEY_FACTOR)
     if k > best:
         best, space = k, "phonetic"
-    c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True)
+    c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
     if c > best:
         best, space = c, "coarse phonetic"
     return best, space
