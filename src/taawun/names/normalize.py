@@ -105,8 +105,10 @@ def fold_arabic(token: str) -> str:
     return token.translate(_ARABIC_FOLD)
 
 
+@lru_cache(maxsize=200_000)
 def fold_latin(token: str) -> str:
-    """Latin (or transliterated) token: ASCII, lower case, letters only."""
+    """Latin (or transliterated) token: ASCII, lower case, letters only (cached: every name
+    is folded word by word and the words repeat across millions of names)."""
     return "".join(c for c in anyascii(token).lower() if "a" <= c <= "z")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from taawun.names.normalize import clean_text, fold_latin, to_latin
 
@@ -171,6 +172,7 @@ _RE_LAT_ABD = re.compile(r"^abd(?:[aeiou]{1,2}l|[aeiou]{1,2}(sh|th|dh|[tdrzsn])(
 _RE_LAT_ABU = re.compile(r"^(?:abu|abou|abo)l([a-z]{3,})$")
 
 
+@lru_cache(maxsize=200_000)
 def _latin_core(tok: str) -> str:
     """Canonicalise one Latin word: abd/abu compounds written as one word, -eddine endings."""
     m = _RE_LAT_ABD.match(tok)
@@ -243,6 +245,7 @@ def _ar_strip_article(tok: str) -> str:
     return tok
 
 
+@lru_cache(maxsize=200_000)
 def _ar_core(tok: str) -> str:
     """Canonicalise one Arabic word written with an inner compound (عبدالرحمن, نورالدين)."""
     if tok.startswith("عبدال") and len(tok) >= 7:

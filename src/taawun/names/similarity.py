@@ -165,6 +165,13 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     return res
 
 
+def _coarse_same(a: Token, b: Token) -> bool:
+    """Whether the coarse keys of both parts are their keys: the coarse space then computes the
+    key similarity again, discounted more (COARSE_FACTOR < the key factors), so it cannot win
+    and is skipped."""
+    return a.coarse_keys == a.keys and b.coarse_keys == b.keys
+
+
 def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
     """Exact when the result is >= floor. Each phonetic space is asked only for values that
     could still win (beat the spelling result and the floor); see `_key_sim`."""
@@ -182,7 +189,7 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
         k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=t / SAME_SCRIPT_KEY_FACTOR)
         t = max(t, k)
         # Taghi / Taqi (Persian gh = q)
-        c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
+        c = 0.0 if _coarse_same(a, b) else COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -198,7 +205,8 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
     k = KEY_FACTOR * _key_sim(ar, lat, need=max(floor, best) / KEY_FACTOR)
     if k > best:
         best, space = k, "phonetic"
-    c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
+    c = 0.0 if _coarse_same(ar, lat) else COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True,
+                                                                   need=max(floor, best) / COARSE_FACTOR)
     if c > best:
         best, space = c, "coarse phonetic"
     return best, space
