@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, exists, func, insert, select, update
 
 from taawun.store.tables import (
     changes,
@@ -115,22 +115,43 @@ def _side_rows(rows: Sequence[RecordRow]) -> dict[Any, list[dict[str, Any]]]:
     return {record_audience: audience, record_crime_areas: areas, record_terms: terms, links: link_rows}
 
 
+def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+    """executemany straight to the driver, with SQLAlchemy's own per-type conversions.
+
+    Why: a bulk create of 10,000 persons writes some 110,000 rows; SQLAlchemy's generic per-row
+    parameter handling cost more than the inserts themselves. The values go through the same bind
+    processors (JSON, dates) as `conn.execute(insert(table), values)` would apply.
+    """
+    if not values:
+        return
+    if len(values) < 50:
+        conn.execute(insert(table), values)
+        return
+    columns = list(values[0])
+    processors = [table.c[name].type._cached_bind_processor(conn.dialect) for name in columns]
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    params = [
+        tuple(proc(v[c]) if proc else v[c] for c, proc in zip(columns, processors, strict=True)) for v in values
+    ]
+    conn.exec_driver_sql(sql, params)
+
+
 def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str, by_user: str) -> None:
     for table, values in _side_rows(rows).items():
-        if values:
-            conn.execute(insert(table), values)
+        _insert_many(conn, table, values)
     now = rows[0].updated_at
-    conn.execute(insert(record_versions), [
+    _insert_many(conn, record_versions, [
         {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
          "action": action, "snapshot": r.snapshot()} for r in rows
     ])
-    conn.execute(insert(changes), [{"record_id": r.id, "at": now} for r in rows])
+    _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
 
 
 def insert_records(conn: Connection, rows: Sequence[RecordRow]) -> None:
     if not rows:
         return
-    conn.execute(insert(records), [r.columns() for r in rows])
+    _insert_many(conn, records, [r.columns() for r in rows])
     _write_side_tables(conn, rows, "create", rows[0].created_by)
 
 
