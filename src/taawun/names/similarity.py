@@ -11,6 +11,7 @@ Each result says which space decided, for the explanation.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -45,13 +46,32 @@ def _latin_conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...]) -
 
 
 def _aligned(x: str, y: str) -> list[tuple[int, int]]:
+    """Positions of x and y aligned by a minimal edit script (kept or substituted letters).
+
+    Walks the edit operations directly: the same pairs as the equal/replace blocks of
+    `Levenshtein.opcodes` (which are built from these operations), at half the cost.
+    """
     if x == y:
         return [(i, i) for i in range(len(x))]
     pairs: list[tuple[int, int]] = []
-    for op in Levenshtein.opcodes(x, y):
-        i1, i2, j1, j2 = op.src_start, op.src_end, op.dest_start, op.dest_end
-        if (op.tag == "equal" or op.tag == "replace") and i2 - i1 == j2 - j1:
-            pairs.extend(zip(range(i1, i2), range(j1, j2), strict=True))
+    i = j = 0
+    ops = cast(list[tuple[str, int, int]], Levenshtein.editops(x, y).as_list())  # (tag, src, dest)
+    for tag, si, dj in ops:
+        while i < si:  # letters kept since the previous operation
+            pairs.append((i, j))
+            i += 1
+            j += 1
+        if tag == "replace":
+            pairs.append((si, dj))
+            i, j = si + 1, dj + 1
+        elif tag == "delete":
+            i, j = si + 1, dj
+        else:  # insert
+            i, j = si, dj + 1
+    while i < len(x):
+        pairs.append((i, j))
+        i += 1
+        j += 1
     return pairs
 
 
