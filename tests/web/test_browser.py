@@ -207,3 +207,52 @@ def test_screenshots_and_accessibility(server: str, browser: Any) -> None:
     problems["users-en"] = _axe(admin)
     _shoot(admin, "users-en")
     assert not {k: v for k, v in problems.items() if v}, problems
+
+
+def test_red_notice_requested_published_and_public(server: str, browser: Any) -> None:
+    """An officer requests a red notice through the form, a GS reviewer publishes it, the public page shows it."""
+    token = httpx.post(f"{server}/api/v1/auth/token", data={"username": "mar_officer", "password": PASSWORD}).json()
+    subject = httpx.post(f"{server}/api/v1/records", json=LATIN_RECORD,
+                         headers={"Authorization": f"Bearer {token['access_token']}"}).json()
+    problems: dict[str, list[dict[str, Any]]] = {}
+    officer = _login(browser.new_context(locale="en-GB", bypass_csp=True), server, "mar_officer")
+    officer.goto(f"{server}/notices/new")
+    problems["notice-form"] = _axe(officer)
+    assert not officer.evaluate(UNLABELLED)
+    officer.get_by_label("Notice type").select_option("red")
+    officer.get_by_label("Subject record id").fill(subject["id"])
+    officer.get_by_label("Kind of decision").select_option("arrest_warrant")
+    officer.get_by_label("Warrant date").fill("2024-03-02")
+    officer.get_by_label("Issuing judicial authority").fill("Investigating judge, Casablanca")
+    officer.get_by_label("Charges (one per line)").fill("armed robbery\nattempted murder")
+    officer.get_by_label("Allow a public extract", exact=False).check()
+    officer.get_by_role("button", name="Save the draft").click()
+    officer.wait_for_url(f"{server}/notices/*")
+    notice_url = officer.url
+    officer.get_by_role("button", name="Submit to the General Secretariat").click()
+    officer.wait_for_load_state()
+    assert "Submitted" in officer.content()
+
+    reviewer = _login(browser.new_context(locale="en-GB", bypass_csp=True), server, "gs_reviewer")
+    reviewer.goto(notice_url)
+    reviewer.get_by_role("button", name="Start the review").click()
+    reviewer.wait_for_load_state()
+    for item in ("neutrality", "human_rights", "minimum_data", "data_quality"):
+        reviewer.locator(f'input[name="mark_{item}"][value="pass"]').check()
+    reviewer.locator('input[name="decision"][value="publish"]').check()
+    problems["notice-review"] = _axe(reviewer)
+    assert not reviewer.evaluate(UNLABELLED)
+    reviewer.get_by_role("button", name="Record the decision").click()
+    reviewer.wait_for_load_state()
+    assert "Published" in reviewer.content()
+    _shoot(reviewer, "notice-published-en")
+
+    public = browser.new_context(locale="ar", bypass_csp=True).new_page()
+    public.goto(f"{server}/public")
+    assert public.evaluate("document.documentElement.dir") == "rtl"
+    text = public.inner_text("main")
+    assert "Youssef Abderrahmane El Haddad" in text and "armed robbery" in text
+    assert subject["id"] not in public.content() and "Casablanca" not in text and "1984" not in text
+    problems["public-ar"] = _axe(public)
+    _shoot(public, "public-ar")
+    assert not {k: v for k, v in problems.items() if v}, problems
