@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy import Engine, create_engine, inspect
@@ -29,6 +29,9 @@ from taawun.services import demo as demo_service
 from taawun.services import operator
 from taawun.services.accounts import init_database
 from taawun.store.db import database_url, make_engine
+
+if TYPE_CHECKING:
+    from taawun.services.screening_index import ScreeningIndex
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Taawun: shared criminal information under each owner's control.")
@@ -282,6 +285,106 @@ def index_snapshot(directory: Annotated[Path, typer.Option("--dir", help="Direct
     typer.echo(f"index snapshot written to {directory}: {count} records read, {len(index.persons)} persons, "
                f"{len(index.documents)} document holders, up to change {index.seq}; "
                f"built in {built:.1f} s, saved in {total - built:.1f} s")
+
+
+# --- screening -----------------------------------------------------------------------------------
+
+
+def _screening_index(engine: Engine) -> ScreeningIndex:
+    """From the snapshot in $TAAWUN_INDEX_DIR when there is one (then caught up), else built afresh."""
+    from taawun.services.screening_index import ScreeningIndex
+    from taawun.store.db import READ_ONLY
+
+    directory = os.environ.get("TAAWUN_INDEX_DIR")
+    if directory and (Path(directory) / "meta.json").exists():
+        return ScreeningIndex.load(Path(directory))
+    index = ScreeningIndex()
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        index.build(conn)
+    return index
+
+
+def _verdict(result: dict[str, Any]) -> str:
+    words = {"hit": "HIT", "possible_hit": "POSSIBLE HIT", "no_hit": "NO HIT"}
+    lines = [words[result["result"]]]
+    for hit in result["hits"]:
+        if hit["disclosure"] == "full":
+            names = " / ".join(n["full"] for n in hit.get("names", [])) or hit.get("number", "")
+            lines.append(f"  {hit['score']:.2f}  {names}  owner {hit['owner']}  action {hit['action']}  "
+                         f"record {hit['record_id']}  hit {hit['hit_id']}")
+        else:
+            lines.append(f"  possible hit: contact NCB {hit['owner']} (hit {hit['hit_id']})")
+    return "\n".join(lines)
+
+
+@app.command()
+def screen(
+    token: Annotated[str, typer.Option(envvar="TAAWUN_TOKEN", help="Your API token (or $TAAWUN_TOKEN).")],
+    name: Annotated[list[str] | None, typer.Option("--name", help="A name, any script; repeatable.")] = None,
+    birth_date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    nationality: Annotated[list[str] | None, typer.Option("--nationality", help="ISO alpha-3; repeatable.")] = None,
+    sex: Annotated[str | None, typer.Option(help="m, f or u.")] = None,
+    document: Annotated[str | None, typer.Option(help="Document number.")] = None,
+    country: Annotated[str | None, typer.Option(help="Document's issuing country (alpha-3).")] = None,
+    location: Annotated[str | None, typer.Option(help="Where you are (terminal, border post).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A passenger list (CSV, UTF-8) to screen.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the list's results here as JSON lines.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full JSON answer.")] = False,
+    db: Db = None,
+) -> None:
+    """Screen one traveller, or a passenger list with --file, as the user whose token you give."""
+    import json
+
+    from pydantic import ValidationError
+
+    from taawun.access.identity import authenticate
+    from taawun.domain.models import TravellerQuery
+    from taawun.services import screening as screening_service
+    from taawun.services.passenger_list import decode, parse_csv
+    from taawun.services.records import validation_errors
+
+    with _engine(db) as engine:
+        with engine.begin() as conn:
+            actor, _ = authenticate(conn, token)
+        if file is None:
+            body: dict[str, Any] = {"names": name or [], "nationalities": nationality or []}
+            for key, value in (("birth_date", birth_date), ("sex", sex), ("location", location)):
+                if value:
+                    body[key] = value
+            if document:
+                body["documents"] = [{"number": document, "country": country}]
+            try:
+                traveller = TravellerQuery.model_validate(body)
+            except ValidationError as exc:
+                first = validation_errors(exc)[0]
+                fail(f"{first['field']}: {first['message']}")
+                return
+            index = _screening_index(engine)
+            result = screening_service.screen_traveller(engine, actor, index, traveller)
+            typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1) if as_json else _verdict(result))
+            return
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            fail(f"cannot read {file}: {exc.strerror}")
+            return
+        travellers = parse_csv(decode(raw))
+        index = _screening_index(engine)
+        out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+        counts = {"hit": 0, "possible_hit": 0, "no_hit": 0}
+        try:
+            with typer.progressbar(length=len(travellers), label="screening", file=sys.stderr) as bar:
+                for start in range(0, len(travellers), 50):
+                    chunk = travellers[start:start + 50]
+                    for result in screening_service.screen_batch(engine, actor, index, chunk):
+                        counts[result["result"]] += 1
+                        out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+                    bar.update(len(chunk))
+        finally:
+            if output:
+                out.close()
+    typer.echo(f"{len(travellers)} travellers: {counts['hit']} hit, {counts['possible_hit']} possible hit, "
+               f"{counts['no_hit']} no hit", err=True)
 
 
 # --- audit, expiry, backup ------------------------------------------------------------------------
