@@ -105,6 +105,9 @@ def test_request_review_publish_and_public_page(app: FastAPI, users: dict[str, U
     events = signed_in(app, "mar_officer").get(f"/notices/{nid}").text
     for step in ("Request drafted", "Submitted to the GS", "Review started"):
         assert step in events
+    # The requester's inbox says the GS decided, with a link to the notice.
+    inbox = officer.get("/inbox").text
+    assert "Decision on our notice request" in inbox and f'href="/notices/{nid}"' in inbox
     # Published: other members see it, but not the review record.
     other = signed_in(app, "svk_analyst").get(f"/notices/{nid}")
     assert other.status_code == 200 and "ordinary crime" not in other.text

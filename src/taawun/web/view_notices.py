@@ -36,52 +36,10 @@ from taawun.web.i18n import N_
 from taawun.web.pages import Page, register
 from taawun.web.render import render
 from taawun.web.routing import WebActor, WebRoute, begin
+from taawun.web.vocab import NOTICE_STATUSES, NOTICE_TYPES
 
 router = APIRouter(route_class=WebRoute)
 register(Page("notices", "/notices", N_("Notices"), order=35))
-
-TYPE_NAMES = {
-    "red": N_("Red notice (wanted person)"),
-    "yellow": N_("Yellow notice (missing person)"),
-    "blue": N_("Blue notice (more information)"),
-    "black": N_("Black notice (unidentified body)"),
-    "green": N_("Green notice (warning)"),
-    "orange": N_("Orange notice (imminent threat)"),
-    "purple": N_("Purple notice (modus operandi)"),
-    "un_special": N_("UN Security Council special notice"),
-}
-STATUS_NAMES = {
-    "draft": N_("Draft"), "submitted": N_("Submitted"), "under_review": N_("Under review"),
-    "published": N_("Published"), "refused": N_("Refused"), "returned": N_("Returned for changes"),
-    "cancelled": N_("Cancelled"), "expired": N_("Expired"), "withdrawn": N_("Withdrawn"),
-}
-EVENT_NAMES = {
-    "create": N_("Request drafted"), "update": N_("Request amended"), "submit": N_("Submitted to the GS"),
-    "review_start": N_("Review started"), "publish": N_("Published"), "refuse": N_("Refused"),
-    "return": N_("Returned for changes"), "cancel": N_("Cancelled"), "withdraw": N_("Withdrawn"),
-    "extend": N_("Extended for five years"), "expire": N_("Expired"), "expiry_warning": N_("Expiry warning sent"),
-}
-CHECKLIST_NAMES = {
-    "neutrality": N_("Neutrality: nothing political, military, religious or racial"),
-    "human_rights": N_("Human rights respected"),
-    "minimum_data": N_("Minimum data present"),
-    "data_quality": N_("Data quality"),
-}
-DECISION_NAMES = {"publish": N_("Publish"), "refuse": N_("Refuse"), "return": N_("Return for changes")}
-NOTICE_ACTIONS = {
-    "arrest": N_("Arrest"), "locate": N_("Locate"), "locate/inform": N_("Locate or inform"),
-    "inform": N_("Inform"), "inform/alert": N_("Inform and alert"),
-    "apply sanctions/inform": N_("Apply the sanctions and inform"),
-}
-FLAG_NAMES = {
-    "offence_against_the_state": N_("Offence against the state"), "opposition_activity": N_("Opposition activity"),
-    "insult_to_officials": N_("Insult to officials"), "lese_majeste": N_("Lèse-majesté"),
-    "religious_offence": N_("Religious offence"), "political_party": N_("Political party"),
-    "journalism": N_("Journalism"), "protest": N_("Protest"),
-}
-WORDS = {"notice_type_names": TYPE_NAMES, "notice_status_names": STATUS_NAMES, "event_names": EVENT_NAMES,
-         "checklist_names": CHECKLIST_NAMES, "decision_names": DECISION_NAMES, "notice_action_names": NOTICE_ACTIONS,
-         "flag_names": FLAG_NAMES}
 
 TEXT_FIELDS = ("summary", "information_sought", "circumstances", "last_seen_date", "last_seen_place", "found_date",
                "found_place", "description", "threat", "modus_operandi", "unsc_reference", "photo_ref")
@@ -96,7 +54,7 @@ def _text(form: Any, key: str, size: int = 10_000) -> str:
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    return render(request, template, {**WORDS, **context}, status=status)
+    return render(request, template, context, status=status)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -114,8 +72,8 @@ def notices_page(request: Request, actor: WebActor) -> Response:
 @router.post("/notices")
 async def notices_filter(request: Request, actor: WebActor) -> Response:
     form = await request.form()
-    flt = {"type": _text(form, "type") if _text(form, "type") in TYPE_NAMES else "",
-           "status": _text(form, "status") if _text(form, "status") in STATUS_NAMES else ""}
+    flt = {"type": _text(form, "type") if _text(form, "type") in NOTICE_TYPES else "",
+           "status": _text(form, "status") if _text(form, "status") in NOTICE_STATUSES else ""}
     return await run_in_threadpool(_list, request, actor, flt)
 
 
@@ -176,7 +134,7 @@ def new_notice(request: Request, actor: WebActor) -> Response:
 
 def _create(request: Request, actor: Actor, values: dict[str, Any]) -> Response:
     try:
-        if values["type"] not in TYPE_NAMES:
+        if values["type"] not in NOTICE_TYPES:
             raise InvalidInput("choose a notice type", [{"field": "type", "message": "required"}])
         body = NoticeIn(type=NoticeType(values["type"]), subject_id=values["subject_id"][:36] or None,
                         **_parts(values))

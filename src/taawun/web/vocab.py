@@ -105,7 +105,9 @@ RESULTS = {
 
 HIT_STATUS = {"pending": N_("Waiting for the owner"), "confirmed": N_("Confirmed"), "rejected": N_("Rejected")}
 
-NOTIFICATION_TYPES = {"hit": N_("Hit on our record"), "hit_answer": N_("Answer to our hit")}
+NOTIFICATION_TYPES = {"hit": N_("Hit on our record"), "hit_answer": N_("Answer to our hit"),
+                      "notice_decision": N_("Decision on our notice request"),
+                      "notice_expiring": N_("Our notice expires soon"), "notice_expired": N_("Our notice has expired")}
 
 SOURCE_RELIABILITY = {
     "A": N_("A – reliable"),
@@ -121,6 +123,46 @@ INFORMATION_ACCURACY = {
     "4": N_("4 – cannot be judged"),
 }
 
+# Notices (web/view_notices.py): types, workflow states, timeline steps, the review checklist and decisions.
+NOTICE_TYPES = {
+    "red": N_("Red notice (wanted person)"),
+    "yellow": N_("Yellow notice (missing person)"),
+    "blue": N_("Blue notice (more information)"),
+    "black": N_("Black notice (unidentified body)"),
+    "green": N_("Green notice (warning)"),
+    "orange": N_("Orange notice (imminent threat)"),
+    "purple": N_("Purple notice (modus operandi)"),
+    "un_special": N_("UN Security Council special notice"),
+}
+NOTICE_STATUSES = {
+    "draft": N_("Draft"), "submitted": N_("Submitted"), "under_review": N_("Under review"),
+    "published": N_("Published"), "refused": N_("Refused"), "returned": N_("Returned for changes"),
+    "cancelled": N_("Cancelled"), "expired": N_("Expired"), "withdrawn": N_("Withdrawn"),
+}
+NOTICE_EVENTS = {
+    "create": N_("Request drafted"), "update": N_("Request amended"), "submit": N_("Submitted to the GS"),
+    "review_start": N_("Review started"), "publish": N_("Published"), "refuse": N_("Refused"),
+    "return": N_("Returned for changes"), "cancel": N_("Cancelled"), "withdraw": N_("Withdrawn"),
+    "extend": N_("Extended for five years"), "expire": N_("Expired"), "expiry_warning": N_("Expiry warning sent"),
+}
+NOTICE_CHECKLIST = {
+    "neutrality": N_("Neutrality: nothing political, military, religious or racial"),
+    "human_rights": N_("Human rights respected"),
+    "minimum_data": N_("Minimum data present"),
+    "data_quality": N_("Data quality"),
+}
+NOTICE_DECISIONS = {"publish": N_("Publish"), "refuse": N_("Refuse"), "return": N_("Return for changes")}
+NOTICE_ACTIONS = {
+    "arrest": N_("Arrest"), "locate": N_("Locate"), "locate/inform": N_("Locate or inform"),
+    "inform": N_("Inform"), "inform/alert": N_("Inform and alert"),
+    "apply sanctions/inform": N_("Apply the sanctions and inform"),
+}
+NOTICE_FLAGS = {
+    "offence_against_the_state": N_("Offence against the state"), "opposition_activity": N_("Opposition activity"),
+    "insult_to_officials": N_("Insult to officials"), "lese_majeste": N_("Lèse-majesté"),
+    "religious_offence": N_("Religious offence"), "political_party": N_("Political party"),
+    "journalism": N_("Journalism"), "protest": N_("Protest"),
+}
 ALL = {
     "role_names": ROLES, "kind_names": KINDS, "crime_area_names": CRIME_AREAS, "status_names": STATUSES,
     "person_status_names": PERSON_STATUSES, "document_status_names": DOCUMENT_STATUSES, "sex_names": SEXES,
@@ -128,5 +170,7 @@ ALL = {
     "disclosure_texts": DISCLOSURES, "disclosure_short": DISCLOSURE_SHORT, "handling_texts": HANDLING,
     "action_texts": ACTIONS, "result_words": RESULTS, "hit_status_names": HIT_STATUS,
     "notification_names": NOTIFICATION_TYPES, "source_names": SOURCE_RELIABILITY,
-    "accuracy_names": INFORMATION_ACCURACY,
+    "accuracy_names": INFORMATION_ACCURACY, "notice_type_names": NOTICE_TYPES, "notice_status_names": NOTICE_STATUSES,
+    "event_names": NOTICE_EVENTS, "checklist_names": NOTICE_CHECKLIST, "decision_names": NOTICE_DECISIONS,
+    "notice_action_names": NOTICE_ACTIONS, "flag_names": NOTICE_FLAGS,
 }
