@@ -402,16 +402,23 @@ def audit_verify(db: Db = None) -> None:
     raise typer.Exit(1)
 
 
+def _day(today: str | None) -> dt.date:
+    """The day a daily job runs for: today, or the one given for testing."""
+    if not today:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(today)
+    except ValueError:
+        fail(f"{today!r} is not a date of the form YYYY-MM-DD")
+        raise  # fail() exits; this line is never reached
+
+
 @app.command()
 def expire(db: Db = None,
            today: Annotated[str | None, typer.Option(help="Pretend today is YYYY-MM-DD (for testing).")] = None,
            ) -> None:
     """The daily job: records past their review date leave search (they stay in history)."""
-    try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
-    except ValueError:
-        fail(f"{today!r} is not a date of the form YYYY-MM-DD")
-        return
+    day = _day(today)
     with _engine(db) as engine, engine.begin() as conn:
         expired = expire_due(conn, SYSTEM, day)
     typer.echo(f"{len(expired)} record(s) expired (review date before {day.isoformat()})")
@@ -424,11 +431,7 @@ def notices_expire(db: Db = None,
     """The daily job: published notices past their date expire; owners are warned 30 days ahead, once."""
     from taawun.services.notices import expire_due as expire_notices
 
-    try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
-    except ValueError:
-        fail(f"{today!r} is not a date of the form YYYY-MM-DD")
-        return
+    day = _day(today)
     with _engine(db) as engine, engine.begin() as conn:
         expired, warned = expire_notices(conn, day)
     typer.echo(f"{len(expired)} notice(s) expired, {len(warned)} owner warning(s) sent ({day.isoformat()})")
