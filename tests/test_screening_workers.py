@@ -37,7 +37,7 @@ def workers(db_url: str, users: dict[str, User]) -> Iterator[list[str]]:
         urls.append(f"http://127.0.0.1:{port}")
     try:
         for url in urls:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # a loaded 2-core CI machine can take a minute to import the app
             while True:
                 try:
                     if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
@@ -56,7 +56,7 @@ def workers(db_url: str, users: dict[str, User]) -> Iterator[list[str]]:
 
 
 def _screen(url: str, user: User, query: dict = QUERY) -> dict:
-    r = httpx.post(f"{url}/api/v1/screen/person", json=query, headers=user.headers, timeout=30)
+    r = httpx.post(f"{url}/api/v1/screen/person", json=query, headers=user.headers, timeout=120)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -65,7 +65,7 @@ def test_change_through_one_worker_is_screened_by_the_other(workers: list[str], 
     a, b = workers
     svk, mar = users["svk_officer"], users["mar_officer"]
     assert _screen(b, svk)["result"] == "no_hit"  # worker B has built its index
-    r = httpx.post(f"{a}/api/v1/records", json=WANTED, headers=mar.headers, timeout=30)
+    r = httpx.post(f"{a}/api/v1/records", json=WANTED, headers=mar.headers, timeout=120)
     assert r.status_code == 201
     record_id = r.json()["id"]
     out = _screen(b, svk)
@@ -75,14 +75,14 @@ def test_change_through_one_worker_is_screened_by_the_other(workers: list[str], 
     assert r.status_code == 200
     assert _screen(b, svk)["result"] == "no_hit"
     assert _screen(b, users["are_officer"])["hits"][0]["record_id"] == record_id
-    assert httpx.delete(f"{a}/api/v1/records/{record_id}", headers=mar.headers, timeout=30).status_code == 204
+    assert httpx.delete(f"{a}/api/v1/records/{record_id}", headers=mar.headers, timeout=120).status_code == 204
     assert _screen(b, users["are_officer"])["result"] == "no_hit"
 
 
 def test_parallel_screenings_during_edits_stay_consistent(workers: list[str], users: dict[str, User]) -> None:
     a, b = workers
     svk, mar = users["svk_officer"], users["mar_officer"]
-    r = httpx.post(f"{a}/api/v1/records", json=WANTED, headers=mar.headers, timeout=30)
+    r = httpx.post(f"{a}/api/v1/records", json=WANTED, headers=mar.headers, timeout=120)
     record_id = r.json()["id"]
     results: list[dict] = []
     errors: list[str] = []
@@ -94,7 +94,7 @@ def test_parallel_screenings_during_edits_stay_consistent(workers: list[str], us
             shared = not shared
             body = ({"restriction": {"mode": "all_members"}} if shared else
                     {"restriction": {"mode": "only", "members": ["ARE"]}, "hit_disclosure": "silent"})
-            resp = httpx.patch(f"{a}/api/v1/records/{record_id}", json=body, headers=mar.headers, timeout=30)
+            resp = httpx.patch(f"{a}/api/v1/records/{record_id}", json=body, headers=mar.headers, timeout=120)
             if resp.status_code != 200:
                 errors.append(resp.text)
 
@@ -124,6 +124,6 @@ def test_parallel_screenings_during_edits_stay_consistent(workers: list[str], us
             assert out["hits"][0]["record_id"] == record_id and out["hits"][0]["disclosure"] == "full"
         else:
             assert out["hits"] == []
-    final = httpx.get(f"{a}/api/v1/records/{record_id}", headers=mar.headers, timeout=30).json()
+    final = httpx.get(f"{a}/api/v1/records/{record_id}", headers=mar.headers, timeout=120).json()
     expected = "hit" if final["restriction"]["mode"] == "all_members" else "no_hit"
     assert _screen(a, svk)["result"] == expected and _screen(b, svk)["result"] == expected

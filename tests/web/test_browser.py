@@ -63,7 +63,7 @@ def server(db_url: str, engine: Engine, users: dict[str, User]) -> Iterator[str]
                             env={**os.environ, "TAAWUN_DB": db_url}, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded 2-core CI machine can take a minute to import the app
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
