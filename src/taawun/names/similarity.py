@@ -97,7 +97,7 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) ->
     sim = Levenshtein.normalized_similarity
     for i, x in enumerate(ka):
         for j, y in enumerate(kb):
-            s = 1.0 if x == y else sim(x, y, score_cutoff=lo)
+            s = 1.0 if x == y else sim(x, y)
             if s < lo or s < top:
                 continue
             if s > top:
@@ -151,8 +151,9 @@ def _initial_sim(initial: Token, other: Token) -> float:
 
 
 _PairKey = tuple[str, tuple[str, ...], str, tuple[str, ...]]
-_PAIR_CACHE: dict[_PairKey, tuple[float, str]] = {}  # exact results
-_BELOW_CACHE: dict[_PairKey, float] = {}  # pairs known to score below this floor
+# exact results, or (a float) a floor the pair is known to score below; one dict, so that a
+# repeated pair costs one lookup either way
+_PAIR_CACHE: dict[_PairKey, tuple[float, str] | float] = {}
 _PAIR_CACHE_MAX = 1_000_000
 _BELOW = (0.0, "")
 
@@ -168,28 +169,18 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     key = (a.script, a.forms, b.script, b.forms)
     hit = _PAIR_CACHE.get(key)
     if hit is not None:
-        return hit
-    if floor > 0.0:
-        known = _BELOW_CACHE.get(key)
-        if known is not None and known <= floor:
+        if isinstance(hit, tuple):
+            return hit
+        if hit <= floor:
             return _BELOW
     res = _token_similarity(a, b, floor)
-    if res[0] < floor:
-        if len(_BELOW_CACHE) >= _PAIR_CACHE_MAX:
-            _BELOW_CACHE.clear()
-        _BELOW_CACHE[key] = floor
-        return _BELOW
     if len(_PAIR_CACHE) >= _PAIR_CACHE_MAX:
         _PAIR_CACHE.clear()
+    if res[0] < floor:
+        _PAIR_CACHE[key] = floor
+        return _BELOW
     _PAIR_CACHE[key] = res
     return res
-
-
-def _coarse_same(a: Token, b: Token) -> bool:
-    """Whether the coarse keys of both parts are their keys: the coarse space then computes the
-    key similarity again, discounted more (COARSE_FACTOR < the key factors), so it cannot win
-    and is skipped."""
-    return a.coarse_keys == a.keys and b.coarse_keys == b.keys
 
 
 def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
@@ -209,7 +200,10 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
         k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=t / SAME_SCRIPT_KEY_FACTOR)
         t = max(t, k)
         # Taghi / Taqi (Persian gh = q)
-        c = 0.0 if _coarse_same(a, b) else COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
+        if a.coarse_keys == a.keys and b.coarse_keys == b.keys:
+            c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
+        else:
+            c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -225,8 +219,10 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
     k = KEY_FACTOR * _key_sim(ar, lat, need=max(floor, best) / KEY_FACTOR)
     if k > best:
         best, space = k, "phonetic"
-    c = 0.0 if _coarse_same(ar, lat) else COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True,
-                                                                   need=max(floor, best) / COARSE_FACTOR)
+    if ar.coarse_keys == ar.keys and lat.coarse_keys == lat.keys:
+        c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
+    else:
+        c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
     if c > best:
         best, space = c, "coarse phonetic"
     return best, space
