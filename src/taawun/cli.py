@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine, create_engine, inspect
@@ -29,9 +29,6 @@ from taawun.services import demo as demo_service
 from taawun.services import operator
 from taawun.services.accounts import init_database
 from taawun.store.db import database_url, make_engine
-
-if TYPE_CHECKING:
-    from taawun.services.screening_index import ScreeningIndex
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Taawun: shared criminal information under each owner's control.")
@@ -271,14 +268,11 @@ def index_snapshot(directory: Annotated[Path, typer.Option("--dir", help="Direct
     TAAWUN_INDEX_DIR=DIR load it instead of reading every record (changes made since are caught up)."""
     import time
 
-    from taawun.services.screening_index import ScreeningIndex
-    from taawun.store.db import READ_ONLY
+    from taawun.services.screening_index import build_from
 
     with _engine(db) as engine:
         started = time.perf_counter()
-        index = ScreeningIndex()
-        with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
-            count = index.build(conn)
+        index, count = build_from(engine)
         built = time.perf_counter() - started
         index.save(directory)
     total = time.perf_counter() - started
@@ -288,20 +282,6 @@ def index_snapshot(directory: Annotated[Path, typer.Option("--dir", help="Direct
 
 
 # --- screening -----------------------------------------------------------------------------------
-
-
-def _screening_index(engine: Engine) -> ScreeningIndex:
-    """From the snapshot in $TAAWUN_INDEX_DIR when there is one (then caught up), else built afresh."""
-    from taawun.services.screening_index import ScreeningIndex
-    from taawun.store.db import READ_ONLY
-
-    directory = os.environ.get("TAAWUN_INDEX_DIR")
-    if directory and (Path(directory) / "meta.json").exists():
-        return ScreeningIndex.load(Path(directory))
-    index = ScreeningIndex()
-    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
-        index.build(conn)
-    return index
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -342,6 +322,7 @@ def screen(
     from taawun.services import screening as screening_service
     from taawun.services.passenger_list import decode, parse_csv
     from taawun.services.records import validation_errors
+    from taawun.services.screening_index import load_or_build
 
     with _engine(db) as engine:
         with engine.begin() as conn:
@@ -359,7 +340,7 @@ def screen(
                 first = validation_errors(exc)[0]
                 fail(f"{first['field']}: {first['message']}")
                 return
-            index = _screening_index(engine)
+            index = load_or_build(engine)
             result = screening_service.screen_traveller(engine, actor, index, traveller)
             typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1) if as_json else _verdict(result))
             return
@@ -369,7 +350,7 @@ def screen(
             fail(f"cannot read {file}: {exc.strerror}")
             return
         travellers = parse_csv(decode(raw))
-        index = _screening_index(engine)
+        index = load_or_build(engine)
         out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         counts = {"hit": 0, "possible_hit": 0, "no_hit": 0}
         try:

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
 import pickle
 import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from taawun.access.screening import index_changes, index_rows
 from taawun.index import DocumentIndex, PersonIndex
+from taawun.store.db import READ_ONLY
+
+log = logging.getLogger("taawun.screening")
 
 
 class ScreeningIndex:
@@ -116,3 +121,32 @@ def _as_date(value: Any) -> dt.date:
 
 def record_of(document_key: str) -> str:
     return document_key.split("#", 1)[0]
+
+
+def build_from(engine: Engine) -> tuple[ScreeningIndex, int]:
+    """A fresh index of every screenable record, read without taking SQLite's write lock."""
+    index = ScreeningIndex()
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        count = index.build(conn)
+    return index, count
+
+
+def snapshot_dir() -> Path | None:
+    value = os.environ.get("TAAWUN_INDEX_DIR")
+    return Path(value) if value else None
+
+
+def load_or_build(engine: Engine) -> ScreeningIndex:
+    """The snapshot in $TAAWUN_INDEX_DIR when there is a readable one (changes since are caught up on the
+    next refresh), otherwise an index built from the store."""
+    directory = snapshot_dir()
+    if directory and (directory / "meta.json").exists():
+        try:
+            index = ScreeningIndex.load(directory)
+            log.info("screening index loaded from %s at change %d", directory, index.seq)
+            return index
+        except Exception:  # a damaged or outdated snapshot is rebuilt, never fatal
+            log.exception("could not load the index snapshot in %s; rebuilding", directory)
+    index, count = build_from(engine)
+    log.info("screening index built from %d records", count)
+    return index
