@@ -30,7 +30,8 @@ def transaction(request: Request) -> Iterator[Connection]:
 Conn = Annotated[Connection, Depends(transaction)]
 
 
-def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+def _identify(request: Request, conn: Connection, token: str | None) -> Actor:
+    """The caller behind the bearer token, remembered on the request (logout revokes that token)."""
     if not token:
         raise NotAuthenticated("this call needs a bearer token (POST /api/v1/auth/token to get one)")
     actor, token_id = authenticate(conn, token)
@@ -39,18 +40,17 @@ def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Dep
     return actor
 
 
+def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+    return _identify(request, conn, token)
+
+
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def actor_without_transaction(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
     """For routes that run their own transactions (long batches): authenticate and let go of the database."""
-    if not token:
-        raise NotAuthenticated("this call needs a bearer token (POST /api/v1/auth/token to get one)")
     with engine_of(request).begin() as conn:
-        actor, token_id = authenticate(conn, token)
-    request.state.actor = actor
-    request.state.token_id = token_id
-    return actor
+        return _identify(request, conn, token)
 
 
 ActorOnly = Annotated[Actor, Depends(actor_without_transaction)]
