@@ -94,19 +94,8 @@ def record_history(conn: Conn, actor: CurrentActor, record_id: str) -> dict[str,
     for v in versions:
         snap = dict(v["snapshot"])
         items.append({"version": v["version"], "action": v["action"], "by_user": v["by_user"],
-                      "at": snap["updated_at"], "record": _snapshot_view(snap)})
+                      "at": snap["updated_at"], "record": svc.snapshot_view(snap)})
     return {"items": items}
-
-
-def _snapshot_view(snap: dict[str, Any]) -> dict[str, Any]:
-    import datetime as dt
-
-    from taawun.store.records import RecordRow
-
-    row = RecordRow(**{**snap, "created_at": dt.datetime.fromisoformat(snap["created_at"]),
-                       "updated_at": dt.datetime.fromisoformat(snap["updated_at"]),
-                       "review_due": dt.date.fromisoformat(snap["review_due"])})
-    return svc.view(row)
 
 
 @router.get("/records/{record_id}/links")

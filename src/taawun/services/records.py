@@ -225,6 +225,11 @@ def view(row: RecordRow) -> dict[str, Any]:
     return out
 
 
+def snapshot_view(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A version from the history, shaped like the current record."""
+    return view(RecordRow.from_snapshot(snapshot))
+
+
 def ensure_link(row: RecordRow) -> RecordRow:
     if row.kind != "link":
         raise NotFound(f"no link {row.id}")

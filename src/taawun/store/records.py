@@ -65,6 +65,13 @@ class RecordRow:
             "data": self.data,
         }
 
+    @classmethod
+    def from_snapshot(cls, snap: dict[str, Any]) -> RecordRow:
+        """The row a history snapshot was taken of (the inverse of `snapshot`)."""
+        return cls(**{**snap, "created_at": dt.datetime.fromisoformat(snap["created_at"]),
+                      "updated_at": dt.datetime.fromisoformat(snap["updated_at"]),
+                      "review_due": dt.date.fromisoformat(snap["review_due"])})
+
     def snapshot(self) -> dict[str, Any]:
         """A JSON-safe copy of the whole record, as kept in its history."""
         out = self.columns()
