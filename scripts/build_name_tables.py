@@ -6,6 +6,10 @@ Two tables, both small and both rebuilt from /work/shared/data by running this s
   the word-level transliteration tables (google/transliteration ar2en-*.txt, Apache-2.0;
   steveash/NETransliteration-COLING2018 wd_arabic aligned tokens, CC0). These are single
   words, not persons, and are separate from names-dev.tsv.
+* spelling_owners.json.gz — the reverse of spellings: Latin spelling -> the Arabic tokens it is
+  an attested spelling of, keeping only owners whose consonant skeleton agrees with the spelling
+  (key similarity >= OWNER_MIN_KEY_SIM), so that misaligned source pairs (abdaziz -> عبد) do not
+  claim a spelling. Matching uses it to tell "a spelling of another name" (Omar is عمر, not عمار).
 * token_df.json.gz — how many persons of names-dev.tsv use a name part with a given phonetic
   key (both scripts), for rarity weighting. Only keys used by at least MIN_DF persons are kept,
   so the table says how common a name part is, never who carries a rare one. No full names and
@@ -32,6 +36,7 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "taawun" / "names" / "data"
 MIN_DF = 3
 MAX_SPELLINGS = 6
 MIN_KEY_SIM = 0.6  # drop pairs whose consonant skeletons disagree: misalignments in the sources
+OWNER_MIN_KEY_SIM = 0.75
 
 
 def _single_form(text: str) -> tuple[str, str] | None:
@@ -68,6 +73,22 @@ def build_spellings(data: Path) -> dict[str, list[str]]:
     return {ar: [s for s, _ in c.most_common(MAX_SPELLINGS)] for ar, c in sorted(counts.items())}
 
 
+def build_owners(spellings: dict[str, list[str]]) -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = collections.defaultdict(list)
+    for ar, latins in spellings.items():
+        akey = arabic_key(ar)
+        for lat in latins:
+            agreement = max((Levenshtein.normalized_similarity(akey, k) for k in latin_keys(lat)), default=0.0)
+            if agreement >= OWNER_MIN_KEY_SIM:
+                owners[lat].append(ar)
+    return {lat: sorted(ars) for lat, ars in sorted(owners.items())}
+
+
+def write_owners(spellings: dict[str, list[str]]) -> None:
+    text = json.dumps(build_owners(spellings), ensure_ascii=False, separators=(",", ":"))
+    (OUT / "spelling_owners.json.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+
+
 def build_token_df(data: Path) -> tuple[dict[str, int], int]:
     persons: dict[str, set[str]] = collections.defaultdict(set)
     with open(data / "names-dev.tsv", encoding="utf-8") as fh:
@@ -91,6 +112,7 @@ def main() -> None:
     spellings = build_spellings(args.data)
     with gzip.open(OUT / "spellings.json.gz", "wt", encoding="utf-8") as fh:
         json.dump(spellings, fh, ensure_ascii=False, separators=(",", ":"))
+    write_owners(spellings)
     df, n = build_token_df(args.data)
     with gzip.open(OUT / "token_df.json.gz", "wt", encoding="utf-8") as fh:
         json.dump({"persons": n, "min_df": MIN_DF, "df": df}, fh, separators=(",", ":"))

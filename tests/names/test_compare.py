@@ -72,3 +72,23 @@ def test_other_scripts_match_within_script() -> None:
     assert compare("Юрген Шток", "Юрген Шток").score == 1.0
     assert compare("张伟", "张伟").score == 1.0
     assert compare("Юрген Шток", "Jurgen Shtok").score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right", "arabic"),
+    [
+        ("Omar Khalil", "Ammar Khalil", "عمار خليل"),  # Omar is the spelling of عمر
+        ("Hussain Othman", "Hassan Othman", "عثمان حسن"),  # Hussain is حسين
+        ("Aymen Belaid", "Amine Belaid", "امين بلعيد"),  # Aymen is ايمن
+    ],
+)
+def test_spelling_of_another_name_scores_below_the_right_spelling(wrong: str, right: str, arabic: str) -> None:
+    # alike in sound, but the word tables say the Latin spelling belongs to a different Arabic name
+    bad = compare(wrong, arabic)
+    assert bad.score < compare(right, arabic).score - 0.05
+    assert any("spelling of another name" in p.space for p in bad.pairs)
+
+
+def test_disagreeing_common_part_still_counts_against_a_match() -> None:
+    # "Ali" weighs little when it agrees, but Alaa for علي is a different given name
+    assert compare("Alaa Mezher", "علي مزهر").score < compare("Ali Mezher", "علي مزهر").score - 0.08

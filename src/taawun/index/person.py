@@ -22,7 +22,7 @@ import numpy as np
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
-from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align
+from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, pair_terms
 from taawun.names.tokens import Token
 
 _SNAPSHOT_VERSION = 2
@@ -208,9 +208,9 @@ class PersonIndex:
                 continue
             ua |= 1 << i
             ub |= 1 << j
-            w = qtoks[i].weight + toks[tids[j]].weight
-            num += v * w
-            den += w
+            pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
+            num += pn
+            den += pd
             matched += 1
             poor = poor or v < 0.9
         if nq != ne and matched < max(nq, ne) and (matched < min(nq, ne) or poor):

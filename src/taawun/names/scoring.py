@@ -28,6 +28,19 @@ MERGE_MIN = 0.8  # a part must match two joined parts at least this well to repl
 MIN_PAIR_SIM = 0.65  # below this two parts are not considered the same part
 ALPHA = 0.5
 CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagree, not just omit
+# Rarity discounts agreement, not disagreement: Alaa for Ali is as much evidence of another
+# person as Zuhair for Zahran. The shortfall of an aligned pair is charged at no less than
+# this weight per part.
+DISAGREEMENT_WEIGHT = 0.6
+
+
+def pair_terms(sim: float, weight: float, parts: int) -> tuple[float, float]:
+    """(numerator, denominator) contributions of one aligned pair of `parts` name parts of
+    total rarity `weight`, with similarity `sim`."""
+    floor = DISAGREEMENT_WEIGHT * parts
+    if sim >= 1.0 or weight >= floor:
+        return sim * weight, weight
+    return sim * weight, weight + (1.0 - sim) * (floor - weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +110,9 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swap
     used_b: set[int] = set()
     for i, js, s, _ in pairs:
         w = ta[i].weight + sum(tb[j].weight for j in js)
-        num += s * w
-        den += w
+        n, d = pair_terms(s, w, 1 + len(js))
+        num += n
+        den += d
         used_a.add(i)
         used_b.update(js)
     rest_a = sum(t.weight for k, t in enumerate(ta) if k not in used_a)
@@ -228,4 +242,4 @@ def name_score(a: str, b: str) -> float:
     return align(analyse_name(a), analyse_name(b))[0]
 
 
-__all__ = ["NameScore", "TokenMatch", "align", "analyse_name", "compare", "name_score", "arabic_key"]
+__all__ = ["NameScore", "TokenMatch", "align", "pair_terms", "analyse_name", "compare", "name_score", "arabic_key"]

@@ -16,8 +16,10 @@ from typing import cast
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from taawun.names.normalize import fold_arabic
 from taawun.names.phonetic import arabic_vowel_conflicts, latin_vowel_conflicts, vowel_conflicts
 from taawun.names.segment import AR
+from taawun.names.tables import spelling_owners
 from taawun.names.tokens import Token
 
 # Discounts for the fuzzier spaces, so that an exact spelling beats a phonetic coincidence.
@@ -28,6 +30,9 @@ SHORT_KEY_FACTOR = 0.92
 VOWEL_BONUS = 0.1  # share of a phonetic similarity that depends on vowel agreement
 INITIAL_SIM = 0.9
 VOWEL_PENALTY = 0.12  # per long vowel of one spelling that the other does not write
+# A Latin spelling attested for another Arabic name and never for this one (Omar is عمر, not
+# عمار; Aymen is ايمن, not امين) is evidence of a different name, however alike the sounds.
+FOREIGN_SPELLING_FACTOR = 0.9
 _VOWEL_CHECK_MIN = 0.6
 _EPS = 1e-9  # margin for the bounds below: float rounding must never skip a pair that counts
 
@@ -225,4 +230,27 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
         c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
     if c > best:
         best, space = c, "coarse phonetic"
+    if _spelling_of_another(ar.forms, lat.forms):
+        return best * FOREIGN_SPELLING_FACTOR, space + ", spelling of another name"
     return best, space
+
+
+def _same_name_form(form: str) -> str:
+    """An Arabic form up to what Latin spellings cannot tell apart: the article, the letters
+    Persian and Urdu write differently, and the final vowel letter (ساره / سارا, نوره / نورا)."""
+    form = fold_arabic(form)
+    if form.startswith("ال") and len(form) >= 4:
+        form = form[2:]
+    return form[:-1] if len(form) >= 3 and form[-1] in "هاىء" else form
+
+
+@lru_cache(maxsize=200_000)
+def _spelling_of_another(ar_forms: tuple[str, ...], lat_forms: tuple[str, ...]) -> bool:
+    """Whether every reading of the Latin part is an attested spelling of other Arabic names only."""
+    owners_of = spelling_owners()
+    mine = {_same_name_form(f) for f in ar_forms}
+    for lat in lat_forms:
+        owners = owners_of.get(lat)
+        if not owners or any(_same_name_form(o) in mine for o in owners):
+            return False
+    return True

@@ -23,6 +23,15 @@ def spellings() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def spelling_owners() -> dict[str, frozenset[str]]:
+    """Latin spelling -> the Arabic name tokens it is an attested spelling of (the reverse of
+    `spellings`, without owners whose consonants disagree with the spelling)."""
+    with gzip.open(_DATA / "spelling_owners.json.gz", "rt", encoding="utf-8") as fh:
+        raw: dict[str, list[str]] = json.load(fh)
+    return {k: frozenset(v) for k, v in raw.items()}
+
+
+@cache
 def _df() -> tuple[dict[str, int], int, int]:
     with gzip.open(_DATA / "token_df.json.gz", "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
