@@ -17,9 +17,9 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from taawun.names.normalize import fold_arabic
-from taawun.names.phonetic import arabic_vowel_conflicts, latin_vowel_conflicts, vowel_conflicts
+from taawun.names.phonetic import arabic_key, arabic_vowel_conflicts, latin_vowel_conflicts, vowel_conflicts
 from taawun.names.segment import AR
-from taawun.names.tables import spelling_owners
+from taawun.names.tables import key_weight, spelling_owners
 from taawun.names.tokens import Token
 
 # Discounts for the fuzzier spaces, so that an exact spelling beats a phonetic coincidence.
@@ -33,6 +33,10 @@ VOWEL_PENALTY = 0.12  # per long vowel of one spelling that the other does not w
 # A Latin spelling attested for another Arabic name and never for this one (Omar is عمر, not
 # عمار; Aymen is ايمن, not امين) is evidence of a different name, however alike the sounds.
 FOREIGN_SPELLING_FACTOR = 0.9
+# Only when that other name is common (rarity weight <= this): a well-worn spelling of Omar or
+# Hussain is rarely written for Ammar or Hassan, while the tables know one spelling of many rare
+# names whose Arabic is written with or without a long vowel (كيران / كرن = Kiran).
+OWNER_MAX_WEIGHT = 0.6
 _VOWEL_CHECK_MIN = 0.6
 _EPS = 1e-9  # margin for the bounds below: float rounding must never skip a pair that counts
 
@@ -252,5 +256,7 @@ def _spelling_of_another(ar_forms: tuple[str, ...], lat_forms: tuple[str, ...]) 
     for lat in lat_forms:
         owners = owners_of.get(lat)
         if not owners or any(_same_name_form(o) in mine for o in owners):
+            return False
+        if OWNER_MAX_WEIGHT < 1.0 and all(key_weight(arabic_key(o)) > OWNER_MAX_WEIGHT for o in owners):
             return False
     return True
