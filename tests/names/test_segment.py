@@ -1,5 +1,6 @@
 """Segmentation: particles, compounds, articles and titles (fictitious names)."""
 
+from taawun.names import DEFAULT_THRESHOLD, compare
 from taawun.names.segment import segment
 
 
@@ -73,3 +74,21 @@ def test_other_scripts_transliterated() -> None:
 def test_empty_and_junk() -> None:
     assert segment("") == []
     assert segment("  --  123 ") == []
+
+
+def test_article_fused_to_the_first_half_of_a_compound() -> None:
+    # Fazl-ur Rahman is Fazl al-Rahman: the first half also reads without the fused article
+    assert [p.forms for p in segment("Fazlur Rahman")] == [("fazlur", "fazl"), ("rahman",)]
+    assert [p.forms for p in segment("Mahmudul Hasan")] == [("mahmudul", "mahmud"), ("hasan",)]
+    # ordinary names that happen to end in -ul/-ud keep a single reading
+    assert [p.forms for p in segment("Rasul Khan")] == [("rasul",), ("khan",)]
+    assert [p.forms for p in segment("Mahmud Dawood")] == [("mahmud",), ("dawood",)]
+
+
+def test_islam_compounds_are_two_parts_in_both_scripts() -> None:
+    two = [("شمس",), ("اسلام",)]
+    assert [p.forms[:1] for p in segment("شمس الاسلام")] == two
+    assert [p.forms for p in segment("شمسالاسلام")] == two
+    assert [p.forms for p in segment("Zahiroleslam")] == [("zahir",), ("eslam",)]
+    assert compare("Shamsul Islam", "شمس الإسلام").score >= DEFAULT_THRESHOLD
+    assert compare("Aminul Islam", "امين الاسلام").score >= DEFAULT_THRESHOLD

@@ -82,6 +82,19 @@ _LAT_SECOND = {  # second halves of compounds (Nasr al-Din, Nasr Allah) -> canon
     **dict.fromkeys(["allah", "ullah", "ollah", "alla", "ulla", "illah", "allahi"], "lah"),
 }
 _LAT_FILIAL = frozenset(["bin", "ben", "ibn", "bint", "binti", "bel", "ould", "ait"])
+# The article fused to the end of the first half of a compound: Fazl-ur Rahman, Shams-ul Islam,
+# Nasr-ud Din (the u of the Persian/Urdu izafe-like reading, the l assimilated to sun letters).
+# Only before the usual second halves, so that Rasul Khan or Mahmud Dawood keep their first name.
+_RE_LAT_FUSED_ARTICLE = re.compile(r"^([a-z]{3,})(?:ul|u(sh|th|dh|[rsdtzn]))$")
+_LAT_COMPOUND_SECOND = frozenset(
+    [
+        "rahman", "rehman", "rahim", "raheem", "zaman", "samad", "salam", "nabi", "haq", "haque", "huq",
+        "huda", "hoda", "islam", "nisa", "nissa", "nesa", "rashid", "amin", "ameen", "alam", "hasan",
+        "hassan", "hossain", "hussain", "kabir", "karim", "majid", "malik", "aziz", "latif", "qadir",
+        "kader",
+    ]
+) | frozenset(_LAT_SECOND)
+_RE_LAT_FUSED_ISLAM = re.compile(r"^([a-z]{3,}?)(?:ul|ol|el|al|oul)(islam|eslam)$")
 _LAT_TITLES = frozenset(
     [
         "mr",
@@ -119,7 +132,10 @@ _LAT_TITLES = frozenset(
 # --- Arabic particle lists ----------------------------------------------------------------
 _AR_ABD = "عبد"
 _AR_ABU = frozenset({"ابو", "ابي", "ابا"})
-_AR_SECOND = {"الدين": "دين", "الله": "له", "الاسلام": "اسلام"}
+_AR_SECOND = {"الدين": "دين", "الله": "له"}
+# Compounds whose second half is written apart in most Latin spellings (Aminul Islam, Seif
+# el-Islam): two parts on both sides, also when the Arabic or Latin writes them as one word.
+_AR_APART = "الاسلام"
 _AR_FILIAL = frozenset({"بن", "ابن", "بنت", "ولد", "ايت"})
 _AR_TITLES = frozenset(
     {
@@ -227,8 +243,24 @@ def _latin_parts(words: list[str]) -> list[Part]:
         if t in _LAT_ARTICLES or t in _LAT_FILIAL:
             i += 1  # dangling particle at the end of the name
             continue
+        fused = _RE_LAT_FUSED_ISLAM.match(t)
+        if fused:
+            parts.append(Part(LAT, (_latin_core(fused.group(1)),), t))
+            parts.append(Part(LAT, (fused.group(2),), t))
+            i += 1
+            continue
         core = _latin_core(t)
         forms: tuple[str, ...] = (core,)
+        article = _RE_LAT_FUSED_ARTICLE.match(core) if nxt in _LAT_COMPOUND_SECOND else None
+        if article and (article.group(2) is None or nxt is not None and nxt.startswith(article.group(2))):
+            if nxt is not None and nxt in _LAT_SECOND:  # Nasrud Din -> nasr + din, as Nasr al-Din
+                parts.append(Part(LAT, (article.group(1) + _LAT_SECOND[nxt],), t + " " + nxt))
+                i = nxt_i + 1
+                continue
+            forms = (core, article.group(1))  # an alternative reading: Rasul and Mansur stay whole too
+            parts.append(Part(LAT, forms, t))
+            i += 1
+            continue
         if len(core) >= 6 and core[:2] in ("al", "el"):
             forms = (core, core[2:])  # Alzahrani -> zahrani, but Alexander must survive
         elif len(core) >= 6 and core[:3] in ("bin", "ben", "bel"):
@@ -294,6 +326,12 @@ def _arabic_parts(words: list[str]) -> list[Part]:
             i += 1
             continue
         if t in _AR_FILIAL:
+            i += 1
+            continue
+        if t.endswith(_AR_APART) and len(t) >= len(_AR_APART) + 2:
+            stem = _ar_strip_article(t[: -len(_AR_APART)])
+            parts.append(Part(AR, (_ar_core(stem),), t))
+            parts.append(Part(AR, (_AR_APART[2:],), t))
             i += 1
             continue
         stripped = _ar_strip_article(t)
