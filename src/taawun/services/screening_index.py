@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine
 
 from taawun.access.screening import index_changes, index_rows
 from taawun.index import DocumentIndex, PersonIndex
+from taawun.names.fingerprint import engine_fingerprint
 from taawun.store.db import READ_ONLY
 
 log = logging.getLogger("taawun.screening")
@@ -99,17 +100,24 @@ class ScreeningIndex:
             self.documents.save(directory / "documents.idx")  # the index's own format (it holds a lock)
             with open(directory / "doc_keys.pkl", "wb") as fh:
                 pickle.dump(self._doc_keys, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            (directory / "meta.json").write_text(json.dumps({"seq": self.seq}))
+            meta = {"seq": self.seq, "engine": engine_fingerprint()}
+            (directory / "meta.json").write_text(json.dumps(meta))
 
     @classmethod
     def load(cls, directory: Path) -> ScreeningIndex:
-        """A snapshot written by `save` (a trusted file of this deployment: it is unpickled)."""
+        """A snapshot written by `save` (a trusted file of this deployment: it is unpickled).
+
+        Refused (ValueError) when it was written by another version of the name engine: its
+        analysed names would not match what the engine now makes of the same records."""
+        meta = json.loads((directory / "meta.json").read_text())
+        if meta.get("engine") != engine_fingerprint():
+            raise ValueError(f"the snapshot in {directory} was made by another version of the name engine")
         index = cls()
         index.persons = PersonIndex.load(directory / "persons.idx")
         index.documents = DocumentIndex.load(directory / "documents.idx")
         with open(directory / "doc_keys.pkl", "rb") as fh:
             index._doc_keys = pickle.load(fh)
-        index.seq = int(json.loads((directory / "meta.json").read_text())["seq"])
+        index.seq = int(meta["seq"])
         return index
 
 
@@ -145,7 +153,9 @@ def load_or_build(engine: Engine) -> ScreeningIndex:
             index = ScreeningIndex.load(directory)
             log.info("screening index loaded from %s at change %d", directory, index.seq)
             return index
-        except Exception:  # a damaged or outdated snapshot is rebuilt, never fatal
+        except ValueError as exc:  # written by another engine version: expected after an upgrade
+            log.warning("%s; rebuilding", exc)
+        except Exception:  # a damaged snapshot is rebuilt, never fatal
             log.exception("could not load the index snapshot in %s; rebuilding", directory)
     index, count = build_from(engine)
     log.info("screening index built from %d records", count)

@@ -1,0 +1,39 @@
+"""Index snapshots: a worker starts from one, and never from one the current name engine did not write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from taawun.services import screening_index
+from taawun.services.screening_index import ScreeningIndex, build_from
+from tests.conftest import User
+from tests.test_screening import WANTED
+
+
+def _hit_ids(index: ScreeningIndex) -> list[str]:
+    return [h.record_id for h in index.persons.search(names=["Youssef Abderrahmane El Haddad"], limit=3)]
+
+
+def test_snapshot_round_trip_and_engine_mismatch_rebuilds(
+    client: TestClient, users: dict[str, User], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rec = client.post("/api/v1/records", json=WANTED, headers=users["mar_officer"].headers).json()
+    built, _ = build_from(engine)
+    built.save(tmp_path)
+    assert _hit_ids(ScreeningIndex.load(tmp_path))[:1] == [rec["id"]]
+
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    (tmp_path / "meta.json").write_text(json.dumps({**meta, "engine": "an older engine"}))
+    with pytest.raises(ValueError, match="another version of the name engine"):
+        ScreeningIndex.load(tmp_path)
+
+    # a worker pointed at the outdated snapshot builds a fresh index from the store instead
+    monkeypatch.setenv("TAAWUN_INDEX_DIR", str(tmp_path))
+    fresh = screening_index.load_or_build(engine)
+    assert _hit_ids(fresh)[:1] == [rec["id"]]
+    assert fresh.seq >= built.seq
