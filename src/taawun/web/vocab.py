@@ -55,6 +55,27 @@ PERSON_STATUSES = {
 
 DOCUMENT_STATUSES = {"stolen": N_("Stolen"), "lost": N_("Lost"), "revoked": N_("Revoked"), "invalid": N_("Invalid")}
 
+DOCUMENT_TYPES = {"passport": N_("Passport"), "id_card": N_("Identity card"), "visa": N_("Visa"), "other": N_("Other")}
+
+ORGANISATION_TYPES = {"terrorist_group": N_("Terrorist group"), "criminal_group": N_("Criminal group"),
+                      "company": N_("Company"), "other": N_("Other")}
+
+LINK_TYPES = {
+    "member_of": N_("is a member of"),
+    "associate_of": N_("is an associate of"),
+    "holder_of": N_("is the holder of"),
+    "used": N_("used"),
+    "involved_in": N_("is involved in"),
+    "same_as": N_("is the same as"),
+}
+
+DIFFUSION_REQUESTS = {
+    "arrest": N_("Arrest: detain the person and contact us."),
+    "locate": N_("Locate: find out where the person is and tell us."),
+    "information": N_("Information: send us what you know."),
+}
+DIFFUSION_STATUSES = {"active": N_("Active"), "withdrawn": N_("Withdrawn")}
+
 SEXES = {"m": N_("Male"), "f": N_("Female"), "u": N_("Unknown")}
 
 NAME_TYPES = {
@@ -173,4 +194,6 @@ ALL = {
     "accuracy_names": INFORMATION_ACCURACY, "notice_type_names": NOTICE_TYPES, "notice_status_names": NOTICE_STATUSES,
     "event_names": NOTICE_EVENTS, "checklist_names": NOTICE_CHECKLIST, "decision_names": NOTICE_DECISIONS,
     "notice_action_names": NOTICE_ACTIONS, "flag_names": NOTICE_FLAGS,
+    "document_type_names": DOCUMENT_TYPES, "organisation_type_names": ORGANISATION_TYPES, "link_type_names": LINK_TYPES,
+    "diffusion_request_names": DIFFUSION_REQUESTS, "diffusion_status_names": DIFFUSION_STATUSES,
 }
