@@ -300,3 +300,22 @@ def test_dashboard_charts_are_inline_svg(app: FastAPI, users: dict[str, User]) -
         html = signed_in(app, "mar_officer", lang).get("/dashboard").text
         assert html.count("<svg") >= 2 and 'role="img"' in html and "chart-bar" in html
         _check_page(html)
+
+
+def test_language_is_saved_to_the_account(app: FastAPI) -> None:
+    # Before sign-in the browser's Accept-Language chooses; the account's saved language wins after it.
+    fresh = Browser(app, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert '<html lang="fr"' in fresh.get("/login").text
+    officer = signed_in(app, "mar_officer")
+    officer.language("ar")
+    assert '<html lang="ar" dir="rtl">' in officer.get("/dashboard").text
+    assert officer.post_form("/dashboard", "/logout", {}).status_code == 303
+    assert '<html lang="en"' in officer.get("/login").text  # the next person on this browser: not ar
+    # Another browser, whose language is Spanish, signs in as the same user: Arabic, as saved.
+    elsewhere = Browser(app, headers={"Accept-Language": "es"})
+    assert elsewhere.login("mar_officer").status_code == 303
+    assert '<html lang="ar" dir="rtl">' in elsewhere.get("/dashboard").text
+    # Another user is not affected.
+    assert '<html lang="en"' in signed_in(app, "mar_analyst").get("/dashboard").text
+    elsewhere.language("zz")  # an unknown language changes nothing
+    assert '<html lang="ar"' in elsewhere.get("/dashboard").text
