@@ -253,6 +253,10 @@ def test_inbox_and_answering_a_hit(app: FastAPI, users: dict[str, User]) -> None
     signed_in(app, "svk_analyst").post_form("/screen", "/screen", {"name": "Youssef El Haddad",
                                                                   "location": "BTS T1"})
     officer = signed_in(app, "mar_officer")
+    # The unread count is in the navigation of every page; other organisations' inboxes are not counted.
+    assert re.search(r'Inbox <span class="badge nav-badge">1<span class="visually-hidden"> unread',
+                     officer.get("/records").text)
+    assert "nav-badge" not in signed_in(app, "are_analyst").get("/dashboard").text
     inbox = officer.get("/inbox").text
     hit_path = re.search(r'href="(/hits/[^"]+)"', inbox)
     assert hit_path and "BTS T1" in inbox
@@ -262,6 +266,7 @@ def test_inbox_and_answering_a_hit(app: FastAPI, users: dict[str, User]) -> None
                                                                             "note": "warrant valid"})
     assert r.status_code == 303
     answers = signed_in(app, "svk_analyst").get("/inbox").text
+    assert 'Inbox <span class="badge nav-badge">1<' in answers
     assert "Answer to our hit" in answers and "warrant valid" in answers
     assert signed_in(app, "are_analyst").get(hit_path.group(1)).status_code == 404
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from tests.conftest import User
 from tests.test_screening import WANTED
@@ -125,3 +126,29 @@ def test_hidden_record_cannot_be_reached_through_any_record_page(app: FastAPI, u
     assert r.status_code == 303
     page = outsider.get(f"/records/{visible}").text
     assert "No links you can see." in page and "Haddad" not in page and hidden not in page
+
+
+def _stat(html: str, label: str) -> int:
+    match = re.search(r'<p class="stat">([\d,]+)</p>\s*<p class="stat-label">(?:<a[^>]*>)?' + re.escape(label), html)
+    assert match, label
+    return int(match.group(1).replace(",", ""))
+
+
+def test_dashboard_counts_only_what_the_viewer_may_see(app: FastAPI, users: dict[str, User],
+                                                       engine: Engine) -> None:
+    before = _stat(signed_in(app, "svk_analyst").get("/dashboard").text, "active records you can see")
+    _api_create(app, users["mar_officer"], {**WANTED, "crime_areas": ["cultural_property"],
+                                            "restriction": {"mode": "only", "members": ["ARE"]}})
+    _api_create(app, users["mar_officer"], {"kind": "firearm", "serial": "AK-1", "crime_areas": ["firearms"]})
+    outsider = signed_in(app, "svk_analyst").get("/dashboard").text
+    assert _stat(outsider, "active records you can see") == before + 1
+    assert "Firearms trafficking" in outsider and "Cultural property" not in outsider
+    insider = signed_in(app, "are_analyst").get("/dashboard").text
+    assert "Cultural property" in insider and "Firearms trafficking" in insider
+    owner = signed_in(app, "mar_analyst").get("/dashboard").text
+    assert _stat(owner, "of them are your organisation") == 2
+    # Reading the figures is audited for the viewer.
+    with engine.connect() as conn:
+        actions = [r[0] for r in conn.execute(text(
+            "SELECT action FROM audit_log WHERE username = 'svk_analyst'"))]
+    assert "stats.records" in actions and "stats.hits" in actions

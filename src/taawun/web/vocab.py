@@ -128,7 +128,9 @@ HIT_STATUS = {"pending": N_("Waiting for the owner"), "confirmed": N_("Confirmed
 
 NOTIFICATION_TYPES = {"hit": N_("Hit on our record"), "hit_answer": N_("Answer to our hit"),
                       "notice_decision": N_("Decision on our notice request"),
-                      "notice_expiring": N_("Our notice expires soon"), "notice_expired": N_("Our notice has expired")}
+                      "notice_expiring": N_("Our notice expires soon"), "notice_expired": N_("Our notice has expired"),
+                      "diffusion": N_("Diffusion sent to us"), "diffusion_reply": N_("Reply to our diffusion"),
+                      "diffusion_withdrawn": N_("Diffusion withdrawn by its sender")}
 
 SOURCE_RELIABILITY = {
     "A": N_("A – reliable"),
