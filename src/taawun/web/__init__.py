@@ -22,6 +22,7 @@ PAGE_MODULES = (
     "taawun.web.view_records",
     "taawun.web.view_inbox",
     "taawun.web.view_notices",
+    "taawun.web.view_diffusions",
     "taawun.web.view_audit",
     "taawun.web.view_admin",
 )
