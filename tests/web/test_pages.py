@@ -228,7 +228,7 @@ def test_create_edit_person_with_restriction(app: FastAPI) -> None:
     assert r.status_code == 303, r.text[:1000]
     assert signed_in(app, "fra_analyst").get(path).status_code == 200
     page = officer.get(path).text
-    assert "1979" not in page and "update" in page
+    assert "1979" not in page and "Changed" in page
     # A refused form comes back filled in, with the reason.
     r = officer.post_form("/records/new/person", "/records/new/person", {**form, "handling": "H3"})
     assert r.status_code == 422 and "handling_note" in r.text and "Karim Benali" in r.text

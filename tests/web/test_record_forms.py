@@ -152,3 +152,19 @@ def test_dashboard_counts_only_what_the_viewer_may_see(app: FastAPI, users: dict
         actions = [r[0] for r in conn.execute(text(
             "SELECT action FROM audit_log WHERE username = 'svk_analyst'"))]
     assert "stats.records" in actions and "stats.hits" in actions
+
+
+def test_delete_needs_confirmation_and_ownership(app: FastAPI, users: dict[str, User]) -> None:
+    vehicle = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "DEL-1"})["id"]
+    path = f"/records/{vehicle}"
+    # Another country's officer who may see it may not delete it (403, as in the API); one who may not see it: 404.
+    assert signed_in(app, "svk_officer").post_form(path, f"{path}/delete", {"confirm": "yes"}).status_code == 403
+    hidden = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "DEL-2",
+                                                     "restriction": {"mode": "only", "members": ["ARE"]}})["id"]
+    r = signed_in(app, "svk_officer").post_form(path, f"/records/{hidden}/delete", {"confirm": "yes"})
+    assert r.status_code == 404 and "DEL-2" not in r.text
+    owner = signed_in(app, "mar_officer")
+    assert owner.post_form(path, f"{path}/delete", {}).status_code == 303
+    assert owner.get(path).status_code == 200  # not ticked: nothing happened
+    assert owner.post_form(path, f"{path}/delete", {"confirm": "yes"}).status_code == 303
+    assert owner.get(path).status_code == 404

@@ -175,3 +175,20 @@ def record_page(request: Request, actor: WebActor, record_id: str) -> Response:
     return render(request, "record_view.html", {
         "row": row, "view": svc.view(row), "history": list(reversed(history)), "links": links, "ends": ends,
         "can_edit": can_write_for(actor, row.owner), "can_write": allowed(actor, "write")})
+
+
+@router.post("/records/{record_id}/delete")
+async def delete_record(request: Request, actor: WebActor, record_id: str) -> Response:
+    """Deleting needs the box ticked: it takes the record out of every search and screening at once."""
+    confirmed = forms.one(await request.form(), "confirm") == "yes"
+    return await run_in_threadpool(_delete, request, actor, record_id, confirmed)
+
+
+def _delete(request: Request, actor: Actor, record_id: str, confirmed: bool) -> Response:
+    with begin(request) as conn:
+        row = svc.get(conn, actor, record_id)
+        if not confirmed:
+            return RedirectResponse(f"/records/{row.id}", status_code=303)
+        svc.delete(conn, actor, row.id)
+    back = row.data["source_id"] if row.kind == "link" else None
+    return RedirectResponse(f"/records/{back}" if back else "/records", status_code=303)

@@ -74,6 +74,9 @@ DIFFUSION_REQUESTS = {
     "locate": N_("Locate: find out where the person is and tell us."),
     "information": N_("Information: send us what you know."),
 }
+RECORD_CHANGES = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
+                  "expire": N_("Expired (review date passed)")}
+
 DIFFUSION_STATUSES = {"active": N_("Active"), "withdrawn": N_("Withdrawn")}
 
 SEXES = {"m": N_("Male"), "f": N_("Female"), "u": N_("Unknown")}
@@ -198,4 +201,5 @@ ALL = {
     "notice_action_names": NOTICE_ACTIONS, "flag_names": NOTICE_FLAGS,
     "document_type_names": DOCUMENT_TYPES, "organisation_type_names": ORGANISATION_TYPES, "link_type_names": LINK_TYPES,
     "diffusion_request_names": DIFFUSION_REQUESTS, "diffusion_status_names": DIFFUSION_STATUSES,
+    "record_change_names": RECORD_CHANGES,
 }
