@@ -168,3 +168,21 @@ def test_delete_needs_confirmation_and_ownership(app: FastAPI, users: dict[str, 
     assert owner.get(path).status_code == 200  # not ticked: nothing happened
     assert owner.post_form(path, f"{path}/delete", {"confirm": "yes"}).status_code == 303
     assert owner.get(path).status_code == 404
+
+
+def test_link_form_finds_the_other_end_through_the_gate(app: FastAPI, users: dict[str, User]) -> None:
+    hidden = _api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only", "members": ["ARE"]}})
+    shared = _api_create(app, users["mar_officer"], {**WANTED, "names": [{"full": "Youssef Haddad Benkirane"}]})
+    officer = signed_in(app, "svk_officer")
+    own = _create(officer, "vehicle", {"plate": "BA-123-XY"})
+    base = {**SHARING, "source_id": own, "link_type": "used", "target_id": "", "note": "kept"}
+    r = officer.post_form(f"/records/{own}", "/records/new/link/find", {**base, "find": "Haddad"})
+    assert r.status_code == 200 and "Youssef Haddad Benkirane" in r.text and 'value="kept"' in r.text
+    assert hidden["id"] not in r.text and "Youssef El Haddad" not in r.text  # the restricted one is not offered
+    r = officer.post_form(f"/records/{own}", "/records/new/link/find", {**base, "pick": shared["id"]})
+    assert r.status_code == 200 and f'name="target_id" value="{shared["id"]}"' in r.text
+    r = officer.post_form(f"/records/{own}", "/records/new/link/find", {**base, "pick": hidden["id"]})
+    assert r.status_code == 404 and "Haddad" not in r.text
+    # Enter with nothing to search for saves the link.
+    r = officer.post_form(f"/records/{own}", "/records/new/link/find", {**base, "target_id": shared["id"]})
+    assert r.status_code == 303 and r.headers["location"] == f"/records/{own}"

@@ -67,14 +67,16 @@ async def records_search(request: Request, actor: WebActor) -> Response:
 
 
 def _form(request: Request, actor: Actor, kind: str, values: dict[str, Any], *, record_id: str | None = None,
-          errors: list[dict[str, str]] | None = None, status: int = 200, ends: list[Any] | None = None) -> Response:
-    context: dict[str, Any] = {"values": values, "record_id": record_id, "errors": errors or [],
-                               "regions": sorted(world.REGION_NAMES),
-               "partners": sorted(world.PARTNERS), "own_org": actor.org_code, "kind": kind}
+          errors: list[dict[str, str]] | None = None, status: int = 200, ends: list[Any] | None = None,
+          found: list[Any] | None = None) -> Response:
+    context: dict[str, Any] = {"values": values, "record_id": record_id, "errors": errors or [], "kind": kind,
+                               "regions": sorted(world.REGION_NAMES), "partners": sorted(world.PARTNERS),
+                               "own_org": actor.org_code}
     if kind == "person":
         return render(request, "person_form.html", context, status=status)
     context.update({"fields": kind_forms.KIND_FIELDS[kind], "named_kinds": kind_forms.NAMED_KINDS,
-                    "ends": ends or [], "cancel_to": values.get("source_id") if kind == "link" else None})
+                    "ends": ends or [], "found": found,
+                    "cancel_to": values.get("source_id") if kind == "link" else None})
     return render(request, "record_form.html", context, status=status)
 
 
@@ -124,6 +126,38 @@ def _save(request: Request, actor: Actor, kind: str, values: dict[str, Any], rec
     # A new link is shown from where it started, so that the officer sees it among the record's links.
     target = row.data["source_id"] if kind == "link" and record_id is None else row.id
     return RedirectResponse(f"/records/{target}", status_code=303)
+
+
+@router.post("/records/new/link/find")
+async def find_link_target(request: Request, actor: WebActor) -> Response:
+    """The link form's search for the other end: the form comes back with what was typed and the records found.
+
+    It is a plain form post (no script): "Search" searches, "Use this record" fills in the number. The
+    search button comes first in the form, so Enter in any field lands here: with nothing to search
+    for, that is a save, as Enter is in every other form."""
+    require(actor, "write")
+    form = await request.form()
+    values = kind_forms.from_form("link", form)
+    pick, text = forms.one(form, "pick"), forms.one(form, "find")[:300]
+    if not pick and not text:
+        return await run_in_threadpool(_save, request, actor, "link", values, None)
+    return await run_in_threadpool(_find_target, request, actor, values, pick, text)
+
+
+def _find_target(request: Request, actor: Actor, values: dict[str, Any], pick: str, text: str) -> Response:
+    values["find"] = text
+    found: list[Any] | None = None
+    try:
+        with begin(request) as conn:
+            if pick:
+                values["target_id"] = svc.get(conn, actor, pick).id  # through the gate: a hidden pick is a 404
+            elif text:
+                rows, _ = svc.search(conn, actor, q=text, limit=10)
+                found = [r for r in rows if r.id != values["source_id"]]
+    except InvalidInput as exc:
+        return _form(request, actor, "link", values, status=422,
+                     errors=exc.errors or [{"field": "", "message": exc.detail}])
+    return _form(request, actor, "link", values, found=found)
 
 
 @router.post("/records/new/{kind}")
