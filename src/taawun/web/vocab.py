@@ -106,6 +106,13 @@ DISCLOSURES = {
     "silent": N_("Silent: a country that may not see the record learns nothing when it screens this person."),
 }
 
+# The same choice for records other than persons, whose screening matches documents rather than people.
+DISCLOSURES_RECORD = {
+    "contact_owner": N_("Contact us: a country that may not see the record, but whose check matches it, is told only "
+                        "\"possible hit, contact the owner's NCB\"."),
+    "silent": N_("Silent: a country that may not see the record learns nothing when its check matches it."),
+}
+
 DISCLOSURE_SHORT = {"contact_owner": N_("Contact the owner"), "silent": N_("Silent")}
 
 HANDLING = {
@@ -193,7 +200,8 @@ ALL = {
     "role_names": ROLES, "kind_names": KINDS, "crime_area_names": CRIME_AREAS, "status_names": STATUSES,
     "person_status_names": PERSON_STATUSES, "document_status_names": DOCUMENT_STATUSES, "sex_names": SEXES,
     "name_type_names": NAME_TYPES, "restriction_texts": RESTRICTIONS, "restriction_choices": RESTRICTION_CHOICES,
-    "disclosure_texts": DISCLOSURES, "disclosure_short": DISCLOSURE_SHORT, "handling_texts": HANDLING,
+    "disclosure_texts": DISCLOSURES, "disclosure_record_texts": DISCLOSURES_RECORD,
+    "disclosure_short": DISCLOSURE_SHORT, "handling_texts": HANDLING,
     "action_texts": ACTIONS, "result_words": RESULTS, "hit_status_names": HIT_STATUS,
     "notification_names": NOTIFICATION_TYPES, "source_names": SOURCE_RELIABILITY,
     "accuracy_names": INFORMATION_ACCURACY, "notice_type_names": NOTICE_TYPES, "notice_status_names": NOTICE_STATUSES,
