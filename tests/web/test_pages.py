@@ -51,7 +51,10 @@ def test_every_page_renders_for_every_role(app: FastAPI, users: dict[str, User],
         paths = [p.path for p in pages.nav_for(actor)]
         assert "/dashboard" in paths and "/inbox" in paths
         if actor.role.value == "officer":
-            paths += ["/records/new/person", f"/records/{record['id']}", f"/records/{record['id']}/edit"]
+            paths += ["/records/new/person", f"/records/{record['id']}", f"/records/{record['id']}/edit",
+                      f"/records/new/link?source={record['id']}", f"/diffusions/new?record={record['id']}"]
+            paths += [f"/records/new/{kind}" for kind in ("travel_document", "vehicle", "firearm", "organisation",
+                                                          "case", "link")]
         for path in paths:
             r = browser.get(path)
             assert r.status_code == 200, (username, lang, path, r.text[:500])
