@@ -308,6 +308,14 @@ def test_dashboard_charts_are_inline_svg(app: FastAPI, users: dict[str, User]) -
         html = signed_in(app, "mar_officer", lang).get("/dashboard").text
         assert html.count("<svg") >= 2 and 'role="img"' in html and "chart-bar" in html
         _check_page(html)
+    # The hit is counted on today's date (UTC), in the table beside the chart, for the owner only.
+    import datetime as dt
+
+    from taawun.web.i18n import format_day
+
+    today = format_day(dt.datetime.now(dt.UTC).date(), "en")
+    assert f"<tr><td>{today}</td><td>1</td></tr>" in signed_in(app, "mar_officer", "en").get("/dashboard").text
+    assert f"<tr><td>{today}</td><td>1</td></tr>" not in signed_in(app, "svk_analyst").get("/dashboard").text
 
 
 def test_language_is_saved_to_the_account(app: FastAPI) -> None:
