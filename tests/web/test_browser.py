@@ -335,6 +335,8 @@ def test_vehicle_and_case_linked_and_diffused(server: str, browser: Any) -> None
     for name, path in (("record-with-link", vehicle_url), ("diffusion", diffusion_url),
                        ("diffusions", f"{server}/diffusions"), ("vehicle-form", f"{server}/records/new/vehicle"),
                        ("link-form", f"{server}/records/new/link?source={case_id}"),
+                       ("case-form", f"{server}/records/new/case"),
+                       ("diffusion-form", f"{server}/diffusions/new?record={case_id}"),
                        ("dashboard", f"{server}/dashboard")):
         officer.goto(path)
         assert officer.evaluate("document.documentElement.dir") == "rtl", name

@@ -77,6 +77,8 @@ DIFFUSION_REQUESTS = {
 RECORD_CHANGES = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
                   "expire": N_("Expired (review date passed)")}
 
+DIFFUSION_REQUEST_SHORT = {"arrest": N_("Arrest"), "locate": N_("Locate"), "information": N_("Information")}
+
 DIFFUSION_STATUSES = {"active": N_("Active"), "withdrawn": N_("Withdrawn")}
 
 SEXES = {"m": N_("Male"), "f": N_("Female"), "u": N_("Unknown")}
@@ -209,5 +211,6 @@ ALL = {
     "notice_action_names": NOTICE_ACTIONS, "flag_names": NOTICE_FLAGS,
     "document_type_names": DOCUMENT_TYPES, "organisation_type_names": ORGANISATION_TYPES, "link_type_names": LINK_TYPES,
     "diffusion_request_names": DIFFUSION_REQUESTS, "diffusion_status_names": DIFFUSION_STATUSES,
+    "diffusion_request_short": DIFFUSION_REQUEST_SHORT,
     "record_change_names": RECORD_CHANGES,
 }
