@@ -186,3 +186,21 @@ def test_link_form_finds_the_other_end_through_the_gate(app: FastAPI, users: dic
     # Enter with nothing to search for saves the link.
     r = officer.post_form(f"/records/{own}", "/records/new/link/find", {**base, "target_id": shared["id"]})
     assert r.status_code == 303 and r.headers["location"] == f"/records/{own}"
+
+
+def test_export_from_the_list_respects_visibility_and_h2(app: FastAPI, users: dict[str, User]) -> None:
+    import json
+
+    shared = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-1", "crime_areas": ["drugs"]})
+    h2 = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-2", "handling": "H2",
+                                                 "crime_areas": ["drugs"]})
+    hidden = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-3", "crime_areas": ["drugs"],
+                                                     "restriction": {"mode": "only", "members": ["ARE"]}})
+    analyst = signed_in(app, "svk_analyst")
+    r = analyst.post_form("/records", "/records/export", {"kind": "vehicle", "crime_area": "drugs"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    exported = {json.loads(line)["id"] for line in r.text.splitlines()}
+    assert exported == {shared["id"]}  # the H2 record stays with its owner; the hidden one is not there at all
+    owner = signed_in(app, "mar_analyst").post_form("/records", "/records/export", {"kind": "vehicle"})
+    assert {shared["id"], h2["id"], hidden["id"]} <= {json.loads(line)["id"] for line in owner.text.splitlines()}
+    assert signed_in(app, "mar_frontline").post_form("/dashboard", "/records/export", {}).status_code == 403

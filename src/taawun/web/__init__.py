@@ -20,6 +20,7 @@ PAGE_MODULES = (
     "taawun.web.view_dashboard",
     "taawun.web.view_screening",
     "taawun.web.view_records",
+    "taawun.web.view_export",
     "taawun.web.view_inbox",
     "taawun.web.view_notices",
     "taawun.web.view_diffusions",

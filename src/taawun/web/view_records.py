@@ -31,7 +31,7 @@ register(Page("records", "/records", N_("Records"), order=30, allowed=can("read"
 PAGE_SIZE = 50
 
 
-def _filters(form: Any | None) -> dict[str, str]:
+def list_filters(form: Any | None) -> dict[str, str]:
     def one(key: str, allowed_values: set[str] | None = None) -> str:
         value = form.get(key) if form is not None else None
         value = value.strip() if isinstance(value, str) else ""
@@ -50,19 +50,20 @@ def _list(request: Request, actor: Actor, flt: dict[str, str]) -> Response:
                                        status=flt["status"], limit=PAGE_SIZE,
                                        cursor=int(flt["cursor"]) if flt["cursor"] else None)
     return render(request, "records_list.html", {"rows": rows, "flt": flt, "next_cursor": next_cursor,
-                                                 "can_write": allowed(actor, "write")})
+                                                 "can_write": allowed(actor, "write"),
+                                                 "can_export": allowed(actor, "export")})
 
 
 @router.get("/records")
 def records_page(request: Request, actor: WebActor) -> Response:
     require(actor, "read")
-    return _list(request, actor, _filters(None))
+    return _list(request, actor, list_filters(None))
 
 
 @router.post("/records")
 async def records_search(request: Request, actor: WebActor) -> Response:
     require(actor, "read")
-    flt = _filters(await request.form())
+    flt = list_filters(await request.form())
     return await run_in_threadpool(_list, request, actor, flt)
 
 
