@@ -1,8 +1,10 @@
-"""Records: a filtered list, one record with its history and links, and the person form.
+"""Records: a filtered list, one record with its history and links, the create/edit forms of every kind
+(links included), and deletion.
 
 The list's filters are POSTed (the text filter holds names, which must not land in URLs); record
-ids in paths are fine. Every read goes through services.records / access.records, so a record
-the user may not see is a 404 page here exactly as it is a 404 in the API.
+ids in paths are fine. Every read and write goes through services.records / access.records, so a
+record the user may not see is a 404 page here exactly as it is a 404 in the API, and a refused
+form comes back filled in with the models' own messages (422), never half saved.
 """
 
 from __future__ import annotations
