@@ -204,3 +204,26 @@ def test_export_from_the_list_respects_visibility_and_h2(app: FastAPI, users: di
     owner = signed_in(app, "mar_analyst").post_form("/records", "/records/export", {"kind": "vehicle"})
     assert {shared["id"], h2["id"], hidden["id"]} <= {json.loads(line)["id"] for line in owner.text.splitlines()}
     assert signed_in(app, "mar_frontline").post_form("/dashboard", "/records/export", {}).status_code == 403
+
+
+NASTY = ["", "x" * 20_000, "\x00\x01", "<script>alert(1)</script>", "1984-02-30", "not-a-uuid", "ZZZ", "-1",
+         "٣٤٥", "H9", "all_members"]
+
+
+def test_nasty_input_never_gives_a_500_or_a_record(app: FastAPI, engine: Engine) -> None:
+    from taawun.web import kind_forms
+
+    officer = signed_in(app, "mar_officer")
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT count(*) FROM records")).scalar_one()
+    for kind, fields in kind_forms.KIND_FIELDS.items():
+        for i, junk in enumerate(NASTY):
+            form = {f.name: junk for f in fields}
+            form.update({"restriction_mode": NASTY[(i + 1) % len(NASTY)], "handling": NASTY[(i + 2) % len(NASTY)],
+                         "hit_disclosure": junk, "crime_areas": [junk], "restriction_regions": [junk],
+                         "evaluation_source": "A" if i % 2 else "", "evaluation_information": junk, "review_due": junk})
+            r = officer.post_form(f"/records/new/{kind}", f"/records/new/{kind}", form)
+            assert r.status_code in (404, 422), (kind, junk[:20], r.status_code)
+            assert "<script>alert(1)</script>" not in r.text
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM records")).scalar_one() == before
