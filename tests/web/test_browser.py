@@ -256,3 +256,118 @@ def test_red_notice_requested_published_and_public(server: str, browser: Any) ->
     problems["public-ar"] = _axe(public)
     _shoot(public, "public-ar")
     assert not {k: v for k, v in problems.items() if v}, problems
+
+
+def _axe_all(page: Any) -> list[dict[str, Any]]:
+    """Every axe-core violation on the page, whatever its impact (the new record and diffusion pages)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"]]
+
+
+def _check(page: Any, problems: dict[str, list[dict[str, Any]]], name: str) -> None:
+    problems[name] = _axe_all(page)
+    assert not page.evaluate(UNLABELLED), name
+    _shoot(page, name)
+
+
+def test_vehicle_and_case_linked_and_diffused(server: str, browser: Any) -> None:
+    """An officer records a vehicle and a case through the forms, links them, and sends a diffusion."""
+    problems: dict[str, list[dict[str, Any]]] = {}
+    context = browser.new_context(locale="en-GB", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    officer = _login(context, server, "mar_officer")
+    officer.goto(f"{server}/records")
+    officer.get_by_role("link", name="New: Vehicle").click()
+    officer.wait_for_url(f"{server}/records/new/vehicle")
+    _check(officer, problems, "vehicle-form-en")
+    officer.get_by_label("Number plate").fill("48213-B-6")
+    officer.get_by_label("Country of the plate").fill("MAR")
+    officer.get_by_label("Make").fill("Renault")
+    officer.get_by_label("Model").fill("Master")
+    officer.get_by_label("Migrant smuggling").check()
+    officer.get_by_label("H1 – not to be used in court without our permission.").check()
+    officer.get_by_role("button", name="Save").click()
+    officer.wait_for_url(f"{server}/records/*")
+    vehicle_url = officer.url
+    assert "48213-B-6" in officer.inner_text("main")
+
+    officer.goto(f"{server}/records/new/case")
+    _check(officer, problems, "case-form-en")
+    officer.get_by_label("Summary of the case", exact=False).fill("Migrants hidden in hired vans crossing at Ceuta")
+    officer.get_by_label("Date of the facts").fill("2026-03")
+    officer.get_by_label("Place of the facts").fill("Ceuta")
+    officer.get_by_role("button", name="Save").click()
+    officer.wait_for_url(f"{server}/records/*")
+    case_id = officer.locator("#record-number").inner_text()
+
+    officer.goto(vehicle_url)
+    officer.get_by_role("link", name="Link to another record").click()
+    officer.wait_for_url(f"{server}/records/new/link*")
+    _check(officer, problems, "link-form-en")
+    officer.get_by_label("To record (number)", exact=False).fill(case_id)
+    officer.get_by_label("Relation", exact=False).select_option("used")
+    officer.get_by_label("Note").fill("van seen at the crossing")
+    officer.get_by_role("button", name="Save").click()
+    officer.wait_for_url(vehicle_url)
+    links = officer.locator("ul.links").inner_text()
+    assert "used" in links and "Migrants hidden in hired vans" in links and "van seen at the crossing" in links
+    _check(officer, problems, "record-with-link-en")
+
+    # A diffusion about the vehicle to Slovakia, from the record's page.
+    officer.get_by_role("link", name="Send a diffusion").click()
+    officer.wait_for_url(f"{server}/diffusions/new*")
+    _check(officer, problems, "diffusion-form-en")
+    officer.get_by_label("Locate: find out where the person is and tell us.").check()
+    officer.get_by_label("Message").fill("Van last seen heading north")
+    officer.get_by_label("Countries (3-letter codes, separated by commas)").fill("SVK")
+    officer.get_by_role("button", name="Send", exact=True).click()
+    officer.wait_for_url(f"{server}/diffusions/*")
+    diffusion_url = officer.url
+    assert "Van last seen heading north" in officer.inner_text("main")
+    _check(officer, problems, "diffusion-en")
+    officer.goto(f"{server}/diffusions")
+    _check(officer, problems, "diffusions-en")
+
+    # The same pages in Arabic: right-to-left, translated, and as accessible.
+    officer.get_by_role("button", name="العربية").click()
+    officer.wait_for_load_state()
+    for name, path in (("record-with-link", vehicle_url), ("diffusion", diffusion_url),
+                       ("diffusions", f"{server}/diffusions"), ("vehicle-form", f"{server}/records/new/vehicle"),
+                       ("link-form", f"{server}/records/new/link?source={case_id}"),
+                       ("case-form", f"{server}/records/new/case"),
+                       ("diffusion-form", f"{server}/diffusions/new?record={case_id}"),
+                       ("dashboard", f"{server}/dashboard")):
+        officer.goto(path)
+        assert officer.evaluate("document.documentElement.dir") == "rtl", name
+        _check(officer, problems, f"{name}-ar")
+    officer.goto(vehicle_url)
+    assert "استخدم" in officer.locator("ul.links").inner_text()  # "used", in Arabic
+    assert not {k: v for k, v in problems.items() if v}, problems
+
+
+def test_language_saved_to_the_account_and_rtl_mirrors(server: str, browser: Any) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = _login(context, server, "mar_analyst")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_role("button", name="العربية").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    # The layout mirrors: the site name sits on the right, the navigation reads from the right.
+    brand = page.locator(".brand").bounding_box()
+    assert brand and brand["x"] > 1280 / 2
+    first, last = page.locator("nav ul li").first.bounding_box(), page.locator("nav ul li").last.bounding_box()
+    assert first and last and first["x"] > last["x"]
+    page.get_by_role("button", name="تسجيل الخروج").click()
+    page.wait_for_url(f"{server}/login")
+    assert page.evaluate("document.documentElement.lang") == "en"  # the browser's language before sign-in
+    # Signing in again, in a fresh browser whose language is Spanish: the account's Arabic comes back.
+    fresh = browser.new_context(locale="es-ES").new_page()
+    fresh.goto(f"{server}/login")
+    assert fresh.evaluate("document.documentElement.lang") == "es"
+    fresh.get_by_label("Nombre de usuario").fill("mar_analyst")
+    fresh.get_by_label("Contraseña").fill(PASSWORD)
+    fresh.get_by_role("button", name="Iniciar sesión").click()
+    fresh.wait_for_url(f"{server}/dashboard")
+    assert fresh.evaluate("document.documentElement.lang") == "ar"
+    assert fresh.evaluate("getComputedStyle(document.body).direction") == "rtl"

@@ -58,3 +58,27 @@ def test_locale_formatting() -> None:
     assert i18n.format_number(12345, "fr") != "12,345"
     assert i18n.format_when(dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.UTC), "en").endswith("UTC")
     assert i18n.pick(None, None, "de-DE,es;q=0.8") == "es" and i18n.pick("xx", "ar", None) == "ar"
+
+
+def test_update_script_runs_and_leaves_translated_catalogues_unchanged(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one refresh command works with the installed Babel, and on up-to-date catalogues changes nothing."""
+    import importlib.util
+    import shutil
+
+    spec = importlib.util.spec_from_file_location("i18n_update", WEB / "i18n" / "update.py")
+    assert spec and spec.loader
+    update = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(update)
+    assert {m.id for m in update.extract() if m.id} == set(_catalogue("en"))
+    copy = tmp_path / "i18n"
+    shutil.copytree(WEB / "i18n", copy)
+    monkeypatch.setattr(update, "HERE", copy)
+    update.main()
+    for lang in ("ar", "en", "fr", "es"):
+        rel = Path(lang) / "LC_MESSAGES" / "messages.po"
+
+        def body(root: Path, rel: Path = rel) -> list[str]:
+            return [line for line in (root / rel).read_text().splitlines() if "POT-Creation-Date" not in line]
+
+        assert body(copy) == body(WEB / "i18n"), lang

@@ -51,7 +51,10 @@ def test_every_page_renders_for_every_role(app: FastAPI, users: dict[str, User],
         paths = [p.path for p in pages.nav_for(actor)]
         assert "/dashboard" in paths and "/inbox" in paths
         if actor.role.value == "officer":
-            paths += ["/records/new/person", f"/records/{record['id']}", f"/records/{record['id']}/edit"]
+            paths += ["/records/new/person", f"/records/{record['id']}", f"/records/{record['id']}/edit",
+                      f"/records/new/link?source={record['id']}", f"/diffusions/new?record={record['id']}"]
+            paths += [f"/records/new/{kind}" for kind in ("travel_document", "vehicle", "firearm", "organisation",
+                                                          "case", "link")]
         for path in paths:
             r = browser.get(path)
             assert r.status_code == 200, (username, lang, path, r.text[:500])
@@ -228,7 +231,7 @@ def test_create_edit_person_with_restriction(app: FastAPI) -> None:
     assert r.status_code == 303, r.text[:1000]
     assert signed_in(app, "fra_analyst").get(path).status_code == 200
     page = officer.get(path).text
-    assert "1979" not in page and "update" in page
+    assert "1979" not in page and "Changed" in page
     # A refused form comes back filled in, with the reason.
     r = officer.post_form("/records/new/person", "/records/new/person", {**form, "handling": "H3"})
     assert r.status_code == 422 and "handling_note" in r.text and "Karim Benali" in r.text
@@ -253,6 +256,10 @@ def test_inbox_and_answering_a_hit(app: FastAPI, users: dict[str, User]) -> None
     signed_in(app, "svk_analyst").post_form("/screen", "/screen", {"name": "Youssef El Haddad",
                                                                   "location": "BTS T1"})
     officer = signed_in(app, "mar_officer")
+    # The unread count is in the navigation of every page; other organisations' inboxes are not counted.
+    assert re.search(r'Inbox <span class="badge nav-badge">1<span class="visually-hidden"> unread',
+                     officer.get("/records").text)
+    assert "nav-badge" not in signed_in(app, "are_analyst").get("/dashboard").text
     inbox = officer.get("/inbox").text
     hit_path = re.search(r'href="(/hits/[^"]+)"', inbox)
     assert hit_path and "BTS T1" in inbox
@@ -262,6 +269,7 @@ def test_inbox_and_answering_a_hit(app: FastAPI, users: dict[str, User]) -> None
                                                                             "note": "warrant valid"})
     assert r.status_code == 303
     answers = signed_in(app, "svk_analyst").get("/inbox").text
+    assert 'Inbox <span class="badge nav-badge">1<' in answers
     assert "Answer to our hit" in answers and "warrant valid" in answers
     assert signed_in(app, "are_analyst").get(hit_path.group(1)).status_code == 404
 
@@ -300,3 +308,30 @@ def test_dashboard_charts_are_inline_svg(app: FastAPI, users: dict[str, User]) -
         html = signed_in(app, "mar_officer", lang).get("/dashboard").text
         assert html.count("<svg") >= 2 and 'role="img"' in html and "chart-bar" in html
         _check_page(html)
+    # The hit is counted on today's date (UTC), in the table beside the chart, for the owner only.
+    import datetime as dt
+
+    from taawun.web.i18n import format_day
+
+    today = format_day(dt.datetime.now(dt.UTC).date(), "en")
+    assert f"<tr><td>{today}</td><td>1</td></tr>" in signed_in(app, "mar_officer", "en").get("/dashboard").text
+    assert f"<tr><td>{today}</td><td>1</td></tr>" not in signed_in(app, "svk_analyst").get("/dashboard").text
+
+
+def test_language_is_saved_to_the_account(app: FastAPI) -> None:
+    # Before sign-in the browser's Accept-Language chooses; the account's saved language wins after it.
+    fresh = Browser(app, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert '<html lang="fr"' in fresh.get("/login").text
+    officer = signed_in(app, "mar_officer")
+    officer.language("ar")
+    assert '<html lang="ar" dir="rtl">' in officer.get("/dashboard").text
+    assert officer.post_form("/dashboard", "/logout", {}).status_code == 303
+    assert '<html lang="en"' in officer.get("/login").text  # the next person on this browser: not ar
+    # Another browser, whose language is Spanish, signs in as the same user: Arabic, as saved.
+    elsewhere = Browser(app, headers={"Accept-Language": "es"})
+    assert elsewhere.login("mar_officer").status_code == 303
+    assert '<html lang="ar" dir="rtl">' in elsewhere.get("/dashboard").text
+    # Another user is not affected.
+    assert '<html lang="en"' in signed_in(app, "mar_analyst").get("/dashboard").text
+    elsewhere.language("zz")  # an unknown language changes nothing
+    assert '<html lang="ar"' in elsewhere.get("/dashboard").text

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from taawun.access import audit
 from taawun.access.actor import Actor
 from taawun.access.policy import require
+from taawun.domain import world
 from taawun.domain.enums import OrgKind, Role
 from taawun.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from taawun.store import accounts as store
@@ -133,6 +134,23 @@ def revoke_token(conn: Connection, actor: Actor, token_id: str) -> None:
         raise NotFound(f"no token {token_id}")
     store.revoke_token(conn, token_id, audit.utcnow())
     audit.record(conn, actor, "auth.token_revoked", token_id)
+
+
+def language_of(conn: Connection, actor: Actor) -> str | None:
+    """The interface language saved for the signed-in user's own account."""
+    user = store.user_by_id(conn, actor.user_id)
+    return str(user["language"]) if user else None
+
+
+def set_language(conn: Connection, actor: Actor, language: str) -> None:
+    """Each user chooses their own language (no role needed: it changes nothing anyone else sees)."""
+    if language not in world.LANGUAGES:
+        raise InvalidInput(f"unknown language {language[:10]!r}",
+                           [{"field": "language", "message": "ar, en, fr or es"}])
+    if store.user_by_id(conn, actor.user_id) is None:
+        raise NotFound(f"no user {actor.user_id}")
+    store.update_user(conn, actor.user_id, language=language)
+    audit.record(conn, actor, "user.language", actor.user_id, language=language)
 
 
 def add_user(conn: Connection, actor: Actor, *, username: str, org_code: str, role: Role, password: str,

@@ -156,6 +156,15 @@ class RecordAccess:
         audit.record(self.conn, self.actor, "record.links", record_id, returned=[r.id for r in out])
         return out
 
+    def get_many(self, ids: Sequence[str]) -> dict[str, store.RecordRow]:
+        """Those of ``ids`` the actor may see (others are left out, as if absent), audited as one read."""
+        require(self.actor, "read")
+        for record_id in ids:
+            _check_id(record_id)
+        rows = [r for r in store.get_records(self.conn, list(ids), self._readable()) if sees(self.actor, r)]
+        audit.record(self.conn, self.actor, "record.read_many", None, returned=[r.id for r in rows])
+        return {r.id: r for r in rows}
+
     def visible_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` the actor may see (no audit: used to validate references while writing)."""
         return set(self.visible_kinds(ids))

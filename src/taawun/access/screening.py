@@ -137,6 +137,14 @@ def inbox(conn: Connection, actor: Actor, *, unread_only: bool, limit: int,
     return items, store.unread_count(conn, actor.org_code)
 
 
+def unread_count(conn: Connection, actor: Actor) -> int:
+    """How many of the organisation's own notifications are unread.
+
+    Not audited: it is shown in every page's navigation, it names no record and no one, and it is
+    the viewer's own inbox; the notifications themselves are audited when the inbox is read."""
+    return store.unread_count(conn, actor.org_code)
+
+
 def mark_read(conn: Connection, actor: Actor, notification_id: str) -> None:
     if not store.mark_read(conn, actor.org_code, notification_id):
         raise NotFound(f"no notification {notification_id}")

@@ -20,8 +20,10 @@ PAGE_MODULES = (
     "taawun.web.view_dashboard",
     "taawun.web.view_screening",
     "taawun.web.view_records",
+    "taawun.web.view_export",
     "taawun.web.view_inbox",
     "taawun.web.view_notices",
+    "taawun.web.view_diffusions",
     "taawun.web.view_audit",
     "taawun.web.view_admin",
 )

@@ -2,7 +2,7 @@
 
 The API's user administration (api/routes_admin.py) reads the users table through the store after
 the gate's `require(actor, "manage_users")`; the pages do exactly the same, here and only here, so
-that when identity gains `users_of` / `language_of` this file is the one place to change.
+that when identity gains `users_of` this file is the one place to change.
 """
 
 from __future__ import annotations
@@ -14,12 +14,6 @@ from sqlalchemy import Connection
 from taawun.access.actor import Actor
 from taawun.access.policy import require
 from taawun.store import accounts as store
-
-
-def language_of(conn: Connection, actor: Actor) -> str | None:
-    """The language chosen for the account (users.language), the default for its pages."""
-    user = store.user_by_id(conn, actor.user_id)
-    return str(user["language"]) if user else None
 
 
 def users_of_own_organisation(conn: Connection, actor: Actor) -> list[dict[str, Any]]:

@@ -62,6 +62,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "rtl": lang in i18n.RTL,
         "actor": actor,
         "nav": pages.nav_for(actor),
+        "badges": getattr(request.state, "badges", {}) if actor else {},
         "csrf": token,
         "csrf_input": Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),
         "here": request.url.path,

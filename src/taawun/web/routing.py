@@ -24,7 +24,7 @@ from taawun.access.actor import Actor
 from taawun.access.identity import authenticate
 from taawun.api.deps import engine_of
 from taawun.domain.errors import NotAuthenticated, TaawunError
-from taawun.web import i18n
+from taawun.web import i18n, pages
 from taawun.web.render import render, tr
 from taawun.web.security import (
     CSRF_FIELD,
@@ -58,6 +58,7 @@ def web_actor(request: Request) -> Actor:
         raise NotAuthenticated("not signed in")
     with begin(request) as conn:
         actor, token_id = authenticate(conn, token)
+        request.state.badges = pages.badges_for(conn, actor)
     request.state.web_actor = actor
     request.state.token_id = token_id
     return actor

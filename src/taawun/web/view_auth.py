@@ -9,9 +9,9 @@ from fastapi.responses import RedirectResponse
 
 from taawun.access import identity
 from taawun.domain.errors import NotAuthenticated
-from taawun.web import accounts, i18n
+from taawun.web import i18n
 from taawun.web.render import render, tr
-from taawun.web.routing import WebActor, WebRoute, begin
+from taawun.web.routing import WebActor, WebRoute, begin, web_actor
 from taawun.web.security import LANG_COOKIE, SESSION_COOKIE, clear_cookie, safe_next, set_cookie
 
 router = APIRouter(route_class=WebRoute)
@@ -42,7 +42,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
         else:
             refused = None
             issued = identity.issue_token(conn, actor, label="web session")
-            language = accounts.language_of(conn, actor)
+            language = identity.language_of(conn, actor)
     if refused is not None:
         if "locked" in refused.detail:
             message = tr(request, "This account is locked after repeated failed sign-ins. "
@@ -52,7 +52,8 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
         return render(request, "login.html", {"username": username, "error": message}, status=401)
     response = RedirectResponse("/dashboard", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, issued.token)
-    if not request.cookies.get(LANG_COOKIE) and language in i18n.LANGUAGES:
+    # After sign-in the account's own choice wins over whatever this browser showed before.
+    if language in i18n.LANGUAGES:
         set_cookie(request, response, LANG_COOKIE, language, max_age=YEAR)
     return response
 
@@ -70,7 +71,12 @@ def logout(request: Request, actor: WebActor) -> Response:
 @router.post("/language")
 def switch_language(request: Request, lang: Annotated[str, Form(max_length=5)],
                     back: Annotated[str, Form(max_length=500)] = "/") -> Response:
+    """Before sign-in the choice lives in a cookie; signed in, it is also saved to the account."""
     response = RedirectResponse(safe_next(back), status_code=303)
     if lang in i18n.LANGUAGES:
         set_cookie(request, response, LANG_COOKIE, lang, max_age=YEAR)
+        if request.cookies.get(SESSION_COOKIE):
+            actor = web_actor(request)  # an expired session goes to the sign-in page (WebRoute)
+            with begin(request) as conn:
+                identity.set_language(conn, actor, lang)
     return response

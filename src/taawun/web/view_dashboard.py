@@ -1,9 +1,8 @@
 """The start page: what matters to each role, in numbers and two small charts.
 
-Everything comes through the same gate functions as the API (inbox, record search, audit trail),
-so the figures are exactly what the user may see, and reading them is audited like any other read.
-There is no aggregate query in the gate yet, so record figures are taken over the newest records
-the user can see (SAMPLE), and the page says so rather than presenting them as totals.
+Every figure comes through the gate (access/statistics.py for counts, the inbox and the audit trail
+as in the API), so it counts exactly what the user may see, and reading it is audited like any other
+read: a record hidden from the viewer adds nothing to any number or bar.
 """
 
 from __future__ import annotations
@@ -14,11 +13,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from taawun.access import audit_view
+from taawun.access import audit_view, statistics
 from taawun.access import screening as screening_gate
 from taawun.access.actor import Actor
 from taawun.access.policy import allowed
-from taawun.services import records as record_service
 from taawun.web import accounts, charts, vocab
 from taawun.web.i18n import N_
 from taawun.web.pages import Page, register
@@ -28,7 +26,6 @@ from taawun.web.routing import WebActor, WebRoute, begin
 router = APIRouter(route_class=WebRoute)
 register(Page("dashboard", "/dashboard", N_("Overview"), order=10))
 
-SAMPLE = 300
 DAYS = 30
 
 
@@ -48,23 +45,18 @@ def _figures(request: Request, actor: Actor) -> dict[str, Any]:
     today = dt.datetime.now(dt.UTC).date()
     out: dict[str, Any] = {"stats": [], "charts": []}
     with begin(request) as conn:
-        items, unread = screening_gate.inbox(conn, actor, unread_only=False, limit=500, before_seq=None)
-        out["stats"].append((unread, tr(request, "unread notifications"), "/inbox"))
-        hits = [n["at"] for n in items if n["type"] == "hit"]
-        if allowed(actor, "read") or hits:
-            counts = _per_day(hits, today)
+        out["stats"].append((screening_gate.unread_count(conn, actor), tr(request, "unread notifications"), "/inbox"))
+        if allowed(actor, "read"):
+            counts = statistics.hits_per_day(conn, actor, today - dt.timedelta(days=DAYS - 1))
             title = tr(request, "Hits on our records, last %(days)s days", days=DAYS)
             out["charts"].append({"title": title, "svg": charts.per_day(counts, DAYS, today, title, lang, rtl),
                                   "rows": [(d.isoformat(), n) for d, n in sorted(counts.items())], "dates": True})
-        if allowed(actor, "read"):
-            rows, _ = record_service.search(conn, actor, limit=SAMPLE)
-            own = sum(1 for r in rows if r.owner == actor.org_code)
-            out["stats"].append((len(rows), tr(request, "newest records you can see (up to %(n)s)", n=SAMPLE),
-                                 "/records"))
-            out["stats"].append((own, tr(request, "of them are your organisation's"), None))
-            areas = Counter(a for r in rows for a in r.crime_areas)
-            items_ = [(tr(request, vocab.CRIME_AREAS.get(a, a)), n) for a, n in areas.most_common()]
-            title = tr(request, "Records by crime area (newest %(n)s you can see)", n=SAMPLE)
+            figures = statistics.record_counts(conn, actor)
+            out["stats"].append((figures.visible, tr(request, "active records you can see"), "/records"))
+            out["stats"].append((figures.own, tr(request, "of them are your organisation's"), None))
+            areas = sorted(figures.by_crime_area.items(), key=lambda item: (-item[1], item[0]))
+            items_ = [(tr(request, vocab.CRIME_AREAS.get(a, a)), n) for a, n in areas]
+            title = tr(request, "Records you can see, by crime area")
             out["charts"].append({"title": title, "svg": charts.bars(items_, title, lang, rtl), "rows": items_,
                                   "dates": False})
         if allowed(actor, "manage_users"):

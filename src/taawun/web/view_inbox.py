@@ -15,7 +15,7 @@ from taawun.web.render import render
 from taawun.web.routing import WebActor, WebRoute, begin
 
 router = APIRouter(route_class=WebRoute)
-register(Page("inbox", "/inbox", N_("Inbox"), order=40))
+register(Page("inbox", "/inbox", N_("Inbox"), order=40, badge=gate.unread_count))
 
 
 @router.get("/inbox")

@@ -55,6 +55,32 @@ PERSON_STATUSES = {
 
 DOCUMENT_STATUSES = {"stolen": N_("Stolen"), "lost": N_("Lost"), "revoked": N_("Revoked"), "invalid": N_("Invalid")}
 
+DOCUMENT_TYPES = {"passport": N_("Passport"), "id_card": N_("Identity card"), "visa": N_("Visa"), "other": N_("Other")}
+
+ORGANISATION_TYPES = {"terrorist_group": N_("Terrorist group"), "criminal_group": N_("Criminal group"),
+                      "company": N_("Company"), "other": N_("Other")}
+
+LINK_TYPES = {
+    "member_of": N_("is a member of"),
+    "associate_of": N_("is an associate of"),
+    "holder_of": N_("is the holder of"),
+    "used": N_("used"),
+    "involved_in": N_("is involved in"),
+    "same_as": N_("is the same as"),
+}
+
+DIFFUSION_REQUESTS = {
+    "arrest": N_("Arrest: detain the person and contact us."),
+    "locate": N_("Locate: find out where the person is and tell us."),
+    "information": N_("Information: send us what you know."),
+}
+RECORD_CHANGES = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
+                  "expire": N_("Expired (review date passed)")}
+
+DIFFUSION_REQUEST_SHORT = {"arrest": N_("Arrest"), "locate": N_("Locate"), "information": N_("Information")}
+
+DIFFUSION_STATUSES = {"active": N_("Active"), "withdrawn": N_("Withdrawn")}
+
 SEXES = {"m": N_("Male"), "f": N_("Female"), "u": N_("Unknown")}
 
 NAME_TYPES = {
@@ -82,6 +108,13 @@ DISCLOSURES = {
     "silent": N_("Silent: a country that may not see the record learns nothing when it screens this person."),
 }
 
+# The same choice for records other than persons, whose screening matches documents rather than people.
+DISCLOSURES_RECORD = {
+    "contact_owner": N_("Contact us: a country that may not see the record, but whose check matches it, is told only "
+                        "\"possible hit, contact the owner's NCB\"."),
+    "silent": N_("Silent: a country that may not see the record learns nothing when its check matches it."),
+}
+
 DISCLOSURE_SHORT = {"contact_owner": N_("Contact the owner"), "silent": N_("Silent")}
 
 HANDLING = {
@@ -107,7 +140,9 @@ HIT_STATUS = {"pending": N_("Waiting for the owner"), "confirmed": N_("Confirmed
 
 NOTIFICATION_TYPES = {"hit": N_("Hit on our record"), "hit_answer": N_("Answer to our hit"),
                       "notice_decision": N_("Decision on our notice request"),
-                      "notice_expiring": N_("Our notice expires soon"), "notice_expired": N_("Our notice has expired")}
+                      "notice_expiring": N_("Our notice expires soon"), "notice_expired": N_("Our notice has expired"),
+                      "diffusion": N_("Diffusion sent to us"), "diffusion_reply": N_("Reply to our diffusion"),
+                      "diffusion_withdrawn": N_("Diffusion withdrawn by its sender")}
 
 SOURCE_RELIABILITY = {
     "A": N_("A – reliable"),
@@ -167,10 +202,15 @@ ALL = {
     "role_names": ROLES, "kind_names": KINDS, "crime_area_names": CRIME_AREAS, "status_names": STATUSES,
     "person_status_names": PERSON_STATUSES, "document_status_names": DOCUMENT_STATUSES, "sex_names": SEXES,
     "name_type_names": NAME_TYPES, "restriction_texts": RESTRICTIONS, "restriction_choices": RESTRICTION_CHOICES,
-    "disclosure_texts": DISCLOSURES, "disclosure_short": DISCLOSURE_SHORT, "handling_texts": HANDLING,
+    "disclosure_texts": DISCLOSURES, "disclosure_record_texts": DISCLOSURES_RECORD,
+    "disclosure_short": DISCLOSURE_SHORT, "handling_texts": HANDLING,
     "action_texts": ACTIONS, "result_words": RESULTS, "hit_status_names": HIT_STATUS,
     "notification_names": NOTIFICATION_TYPES, "source_names": SOURCE_RELIABILITY,
     "accuracy_names": INFORMATION_ACCURACY, "notice_type_names": NOTICE_TYPES, "notice_status_names": NOTICE_STATUSES,
     "event_names": NOTICE_EVENTS, "checklist_names": NOTICE_CHECKLIST, "decision_names": NOTICE_DECISIONS,
     "notice_action_names": NOTICE_ACTIONS, "flag_names": NOTICE_FLAGS,
+    "document_type_names": DOCUMENT_TYPES, "organisation_type_names": ORGANISATION_TYPES, "link_type_names": LINK_TYPES,
+    "diffusion_request_names": DIFFUSION_REQUESTS, "diffusion_status_names": DIFFUSION_STATUSES,
+    "diffusion_request_short": DIFFUSION_REQUEST_SHORT,
+    "record_change_names": RECORD_CHANGES,
 }
