@@ -127,6 +127,32 @@ def test_patch_makes_versions_and_history_lists_them(client: TestClient, users: 
     assert [v["record"]["birth_date"] for v in history] == ["1979", "1979-11-02", "1979-11-02"]
 
 
+def test_bulk_created_records_keep_their_first_version_through_changes(client: TestClient,
+                                                                     users: dict[str, User]) -> None:
+    """A record's first version is read from the record row until it changes; then it must stay as it was."""
+    mar, svk = users["mar_officer"], users["svk_analyst"]
+    r = client.post(f"{API}/records/bulk", headers=mar.headers, json={"records": [
+        person("Yassine Tahiri", birth_date="1984", sex="m"), person("Nadia Bennani", birth_date="1990-05")]})
+    assert r.status_code == 201, r.text
+    first, second = r.json()["ids"]
+    original = client.get(f"{API}/records/{first}", headers=svk.headers).json()
+    history = client.get(f"{API}/records/{first}/history", headers=svk.headers).json()["items"]
+    assert [(v["version"], v["action"]) for v in history] == [(1, "create")]
+    assert history[0]["record"] == original and history[0]["at"] == original["created_at"]
+    assert first in _search(client, svk, q="Tahiri") and second in _search(client, svk, q="Bennani")
+
+    r = client.patch(f"{API}/records/{first}", json={"birth_date": "1984-03-07", "version": 1}, headers=mar.headers)
+    assert r.status_code == 200, r.text
+    assert client.delete(f"{API}/records/{first}", headers=mar.headers).status_code == 204
+    history = client.get(f"{API}/records/{first}/history", headers=users["mar_analyst"].headers).json()["items"]
+    assert [(v["version"], v["action"]) for v in history] == [(1, "create"), (2, "update"), (3, "delete")]
+    assert history[0]["record"] == original
+    assert [v["record"]["birth_date"] for v in history] == ["1984", "1984-03-07", "1984-03-07"]
+    # The other record of the call is untouched: still one version, the current one.
+    other = client.get(f"{API}/records/{second}/history", headers=svk.headers).json()["items"]
+    assert [(v["version"], v["record"]["birth_date"]) for v in other] == [(1, "1990-05")]
+
+
 def test_stale_version_is_a_conflict(client: TestClient, users: dict[str, User]) -> None:
     mar = users["mar_officer"]
     rec = _post(client, mar, person("Karim Benali"))

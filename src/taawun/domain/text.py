@@ -47,10 +47,15 @@ def clean_text(value: str, *, field: str = "text", max_length: int = 1000) -> st
 
 def detect_script(text: str) -> str:
     """The dominant writing system of ``text`` as an ISO 15924 code (Arab, Latn, Cyrl, Hani...)."""
-    counts: Counter[str | None] = Counter(map(_script_of_char, text))  # map + cache: no per-letter Python loop
-    counts.pop(None, None)
-    if not counts:
+    # Most names are in one script: the set of scripts decides without counting (map + cache, no Python loop).
+    scripts = set(map(_script_of_char, text))
+    scripts.discard(None)
+    if len(scripts) == 1:
+        return str(scripts.pop())
+    if not scripts:
         return "Zyyy"
+    counts: Counter[str | None] = Counter(map(_script_of_char, text))
+    counts.pop(None, None)
     return max(counts.items(), key=lambda item: item[1])[0] or "Zyyy"
 
 

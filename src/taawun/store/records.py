@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from taawun.store.tables import (
     changes,
@@ -122,6 +134,23 @@ def _side_rows(rows: Sequence[RecordRow]) -> dict[Any, list[dict[str, Any]]]:
     return {record_audience: audience, record_crime_areas: areas, record_terms: terms, links: link_rows}
 
 
+def _processor(type_: Any, dialect: Any) -> Any:
+    """The column type's bind processor; for dates, remembered per value (a batch shares one timestamp)."""
+    proc = type_._cached_bind_processor(dialect)
+    if proc is None or not isinstance(type_, Date | DateTime):
+        return proc
+    seen: dict[Any, Any] = {}
+
+    def memo(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = proc(value)
+            return out
+
+    return memo
+
+
 def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
     """executemany straight to the driver, with SQLAlchemy's own per-type conversions.
 
@@ -135,7 +164,7 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
         conn.execute(insert(table), values)
         return
     columns = list(values[0])
-    processors = [table.c[name].type._cached_bind_processor(conn.dialect) for name in columns]
+    processors = [_processor(table.c[name].type, conn.dialect) for name in columns]
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     params = [
@@ -148,9 +177,11 @@ def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str,
     for table, values in _side_rows(rows).items():
         _insert_many(conn, table, values)
     now = rows[0].updated_at
+    # A new record's first version is the record row itself: its snapshot is left empty (NULL) and
+    # taken from the row when the record first changes (see replace_record), not stored twice.
     _insert_many(conn, record_versions, [
         {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
-         "action": action, "snapshot": r.snapshot()} for r in rows
+         "action": action, "snapshot": None if action == "create" else r.snapshot()} for r in rows
     ])
     _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
 
@@ -162,8 +193,20 @@ def insert_records(conn: Connection, rows: Sequence[RecordRow]) -> None:
     _write_side_tables(conn, rows, "create", rows[0].created_by)
 
 
+def _keep_first_snapshot(conn: Connection, record_id: str) -> None:
+    """Copy a record still at version 1 into its history before the row is overwritten."""
+    found = conn.execute(select(records).where(records.c.id == record_id, records.c.version == 1)).mappings().first()
+    if found is None:
+        return
+    conn.execute(update(record_versions).where(
+        record_versions.c.record_id == record_id, record_versions.c.version == 1,
+        record_versions.c.snapshot.is_(None)).values(snapshot=_row_from(found).snapshot()))
+
+
 def replace_record(conn: Connection, row: RecordRow, previous_version: int, action: str, by_user: str) -> bool:
     """Store a new version of ``row``; False if someone else changed it first."""
+    if previous_version == 1:
+        _keep_first_snapshot(conn, row.id)
     values = row.columns()
     del values["id"], values["created_at"], values["created_by"]
     result = conn.execute(
@@ -235,10 +278,18 @@ def list_records(
 
 
 def history(conn: Connection, record_id: str) -> list[dict[str, Any]]:
-    found = conn.execute(
+    """Every version with its snapshot (a version without one is the record as it stands now)."""
+    found = [dict(m) for m in conn.execute(
         select(record_versions).where(record_versions.c.record_id == record_id).order_by(record_versions.c.version)
-    ).mappings().all()
-    return [dict(m) for m in found]
+    ).mappings()]
+    unfilled = [v for v in found if v["snapshot"] is None]
+    if unfilled:
+        current = conn.execute(select(records).where(records.c.id == record_id)).mappings().first()
+        for v in unfilled:
+            if current is None or current["version"] != v["version"]:
+                raise RuntimeError(f"version {v['version']} of record {record_id} has no snapshot")
+            v["snapshot"] = _row_from(current).snapshot()
+    return found
 
 
 def links_of(conn: Connection, record_id: str) -> list[str]:
