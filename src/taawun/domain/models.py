@@ -47,7 +47,7 @@ def _normalised_date(value: str) -> str:
 
 def _unsorted(values: list[Any]) -> bool:
     """Whether a list needs sorting and de-duplicating (assigning to a validated model is slow; most lists are fine)."""
-    return any(a >= b for a, b in zip(values, values[1:], strict=False))
+    return len(values) > 1 and any(a >= b for a, b in zip(values, values[1:], strict=False))
 
 
 def _country(value: str) -> str:
