@@ -8,6 +8,7 @@ nothing here touches storage.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -43,6 +44,20 @@ def _partial_date(value: str) -> str:
 def _normalised_date(value: str) -> str:
     """Cached: a bulk import repeats the same birth dates and years many times."""
     return normalise_partial_date(value)
+
+
+_today: tuple[float, str] = (0.0, "")  # (when the day ends, as a timestamp; that day as YYYY-MM-DD)
+
+
+def _today_iso() -> str:
+    """Today's local date, recomputed only when the day ends: ``date.today()`` costs microseconds per record."""
+    global _today
+    ends, iso = _today
+    if time.time() >= ends:
+        today = dt.date.today()
+        ends = dt.datetime.combine(today + dt.timedelta(days=1), dt.time()).timestamp()
+        _today = ends, iso = ends, today.isoformat()
+    return iso
 
 
 def _unsorted(values: list[Any]) -> bool:
@@ -107,6 +122,10 @@ class Restriction(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Restriction:
+        if not (self.members or self.regions or self.partners):  # the usual case: nothing listed
+            if self.mode == E.RestrictionMode.ONLY:
+                raise ValueError("mode only needs at least one member, region or partner")
+            return self
         unknown_regions = [r for r in self.regions if r not in REGION_NAMES]
         if unknown_regions:
             raise ValueError(f"unknown region {unknown_regions[0]!r}; known: {', '.join(REGION_NAMES)}")
@@ -177,7 +196,7 @@ class PersonData(CommonFields):
 
     @model_validator(mode="after")
     def _birth(self) -> PersonData:
-        if self.birth_date and self.birth_date > dt.date.today().isoformat():
+        if self.birth_date and self.birth_date > _today_iso():
             raise ValueError("birth_date is in the future")
         if _unsorted(self.nationalities):
             self.nationalities = sorted(set(self.nationalities))

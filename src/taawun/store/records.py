@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -166,10 +167,15 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
         conn.execute(insert(table), values)
         return
     columns = list(values[0])
-    processors = [_processor(table.c[name].type, conn.dialect) for name in columns]
-    params = [
-        tuple(proc(v[c]) if proc else v[c] for c, proc in zip(columns, processors, strict=True)) for v in values
-    ]
+    pick = itemgetter(*columns)  # one C call per row; a single column would give bare values, not tuples
+    params: list[Any] = list(map(pick, values)) if len(columns) > 1 else [(pick(v),) for v in values]
+    converted = [(i, proc) for i, name in enumerate(columns) if (proc := _processor(table.c[name].type, conn.dialect))]
+    if converted:
+        rows = [list(row) for row in params]
+        for row in rows:
+            for i, proc in converted:
+                row[i] = proc(row[i])
+        params = list(map(tuple, rows))
     if conn.dialect.name == "postgresql":
         driver: Any = conn.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
