@@ -332,3 +332,17 @@ def test_large_bulk_reads_back_like_single_creates(client: TestClient, users: di
         history = client.get(f"{API}/records/{ids[i]}/history", headers=svk.headers).json()["items"]
         assert [h["record"] for h in history] == [got]
     assert ids[59] in _search(client, svk, q="MA-00059") and ids[59] in _search(client, svk, q="Ouazzani")
+
+
+def test_search_with_several_name_parts_needs_all_of_them(client: TestClient, users: dict[str, User]) -> None:
+    mar, svk = users["mar_officer"], users["svk_analyst"]
+    r = client.post(f"{API}/records/bulk", headers=mar.headers, json={"records": [
+        person("Hassan Mohamed Tazi"), person("Hassan Idrissi"), person("Mohamed Alaoui"), person("Mohammed Hassani"),
+        person("حسن محمد التازي"), person("Hassan Mohamed Tazi", restriction={"mode": "only", "members": ["MAR"]})]})
+    tazi, idrissi, alaoui, hassani, arabic, hidden = r.json()["ids"]
+    assert set(_search(client, svk, q="hassan mohamed")) == {tazi}  # "mohamed" does not start "mohammed"
+    assert set(_search(client, svk, q="Moham Hass")) == {tazi, hassani}  # prefixes of each part
+    assert set(_search(client, svk, q="tazi hassan mohamed")) == {tazi}
+    assert set(_search(client, svk, q="محمد حسن")) == {arabic}
+    assert _search(client, svk, q="idrissi alaoui") == []
+    assert set(_search(client, mar, q="hassan tazi")) == {tazi, hidden}  # the owner sees its restricted record

@@ -98,12 +98,12 @@ class RecordAccess:
             clause = and_(clause, records.c.id.in_(
                 record_crime_areas.select().with_only_columns(record_crime_areas.c.record_id)
                 .where(record_crime_areas.c.crime_area == flt.crime_area)))
-        if flt.terms:
-            counts = {token: store.term_frequency(self.conn, token) for token in flt.terms}
-            driver = min(counts, key=lambda token: counts[token])
-            for token in flt.terms:
-                common = token != driver or counts[token] >= store.COMMON_TERM
-                clause = and_(clause, store.term_clause(token, common=common))
+        if len(flt.terms) > 1:
+            clause = and_(clause, store.all_terms_clause(flt.terms, self.conn.dialect.name))
+        elif flt.terms:
+            token = flt.terms[0]
+            common = store.term_frequency(self.conn, token) >= store.COMMON_TERM
+            clause = and_(clause, store.term_clause(token, common=common))
         return clause
 
     def find(self, flt: RecordFilter, limit: int, before_seq: int | None) -> list[store.RecordRow]:

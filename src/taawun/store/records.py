@@ -13,11 +13,14 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Select,
     Table,
+    any_,
     delete,
     exists,
     func,
     insert,
+    intersect,
     select,
     update,
 )
@@ -278,6 +281,26 @@ def term_clause(token: str, *, common: bool = False) -> ColumnElement[bool]:
     return records.c.id.in_(
         select(record_terms.c.record_id).where(record_terms.c.term >= token, record_terms.c.term < upper)
     )
+
+
+def all_terms_clause(tokens: Sequence[str], dialect: str) -> ColumnElement[bool]:
+    """Records having, for every token, a term that starts with it: one set intersection in SQL.
+
+    Why: with two or more name parts, checking each further part record by record (newest-first,
+    or for every record of the rarest part) costs thousands of lookups when the parts are common
+    ("mohamed ali"); intersecting the parts' id sets from the term index touches only index
+    entries, then fetches just the records that have all of them.
+    """
+    def ids(token: str) -> Select[Any]:
+        return select(record_terms.c.record_id).where(record_terms.c.term >= token,
+                                                      record_terms.c.term < token + "\uffff")
+
+    matching = intersect(*(ids(t) for t in tokens))
+    if dialect == "postgresql":
+        # As an array computed once: given `IN (...)`, PostgreSQL's planner tends to walk all records
+        # newest-first and compare each with every matching id (seen taking seconds at 100,000 persons).
+        return records.c.id == any_(func.array(matching.scalar_subquery()))
+    return records.c.id.in_(matching)
 
 
 def list_records(
