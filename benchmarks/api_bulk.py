@@ -2,7 +2,7 @@
 
 Why: an NCB joining Taawun loads its existing watchlist (often 100,000+ persons) in one go, and the
 bulk endpoint must keep every guarantee of a single create — validation, the access gate, history,
-search terms, one audit entry per record in the hash chain — at a rate that makes that an
+search terms, an audit entry in the hash chain naming every created record — at a rate that makes that an
 afternoon's job, not a week's. Target: >= 2,000 records/s on SQLite.
 
     .venv/bin/python benchmarks/api_bulk.py [--db sqlite|postgresql] [--persons 100000] [--batch 10000] [--quick]

@@ -76,6 +76,32 @@ def test_every_access_is_audited(client: TestClient, engine: Engine, users: dict
         assert audit.verify(conn).ok
 
 
+def test_bulk_call_is_one_audit_entry_naming_every_record(client: TestClient, engine: Engine,
+                                                          users: dict[str, User]) -> None:
+    mar = users["mar_officer"]
+    before = _head(engine)
+    r = client.post(f"{API}/records/bulk", headers=mar.headers, json={"records": [
+        person(f"Omar Lahlou {n}") for n in ("Amine", "Said", "Driss", "Hamid")]})
+    assert r.status_code == 201, r.text
+    entry = _one_new(engine, before, "record.create")
+    assert entry["org_code"] == "MAR" and entry["user_id"] == mar.actor.user_id and entry["target_id"] is None
+    assert entry["detail"]["ids"] == r.json()["ids"] and entry["detail"]["count"] == 4
+    assert entry["detail"]["kinds"] == {"person": 4}
+    with engine.connect() as conn:
+        assert audit.verify(conn).ok
+
+
+def test_refused_bulk_call_leaves_no_audit_entry(client: TestClient, engine: Engine, users: dict[str, User]) -> None:
+    before = _head(engine)
+    r = client.post(f"{API}/records/bulk", headers=users["mar_officer"].headers, json={"records": [
+        person("Omar Lahlou"), person("Karim Benali"), person("Said Tazi", owner="SVK")]})  # not MAR's to write
+    assert r.status_code == 403, r.text
+    r = client.post(f"{API}/records/bulk", headers=users["mar_officer"].headers, json={"records": [
+        person("Omar Lahlou"), person("Karim Benali", birth_date="2023-02-30")]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith("records.1")
+    assert [e["action"] for e in _entries(engine, before)] == []
+
+
 def test_audit_trail_shows_own_organisation_only(client: TestClient, engine: Engine, users: dict[str, User]) -> None:
     mar = users["mar_officer"]
     rid = client.post(f"{API}/records", json=person("Karim Benali"), headers=mar.headers).json()["id"]

@@ -125,12 +125,15 @@ def test_demo_command_loads_once_and_prints_logins(db_url: str, engine: Engine) 
     with engine.connect() as conn:
         persons = conn.execute(select(func.count()).select_from(records).where(records.c.kind == "person")).scalar()
         total = conn.execute(select(func.count()).select_from(records)).scalar()
-        audited = conn.execute(select(func.count()).select_from(audit_log)
-                               .where(audit_log.c.action == "record.create")).scalar()
+        entries = conn.execute(select(audit_log.c.target_id, audit_log.c.detail)
+                               .where(audit_log.c.action == "record.create")).all()
+        created_ids = set(conn.execute(select(records.c.id)).scalars())
         owners = set(conn.execute(select(records.c.owner).distinct()).scalars())
         modes = set(conn.execute(select(records.c.restriction_mode).distinct()).scalars())
     assert persons == SMALL
-    assert audited == total  # every record went through the gate and its audit
+    # Every record went through the gate and its audit: each is named by exactly one create entry.
+    audited = [rid for target, detail in entries for rid in (detail.get("ids") or [target])]
+    assert len(audited) == total and set(audited) == created_ids
     assert owners == set(demo.DEMO_MEMBERS)
     assert modes == {"all_members", "only", "all_except"}
 

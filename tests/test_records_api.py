@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
@@ -125,6 +127,32 @@ def test_patch_makes_versions_and_history_lists_them(client: TestClient, users: 
     assert [(v["version"], v["action"]) for v in history] == [(1, "create"), (2, "update"), (3, "update")]
     assert all(v["by_user"] == mar.actor.user_id and v["at"] for v in history)
     assert [v["record"]["birth_date"] for v in history] == ["1979", "1979-11-02", "1979-11-02"]
+
+
+def test_bulk_created_records_keep_their_first_version_through_changes(client: TestClient,
+                                                                     users: dict[str, User]) -> None:
+    """A record's first version is read from the record row until it changes; then it must stay as it was."""
+    mar, svk = users["mar_officer"], users["svk_analyst"]
+    r = client.post(f"{API}/records/bulk", headers=mar.headers, json={"records": [
+        person("Yassine Tahiri", birth_date="1984", sex="m"), person("Nadia Bennani", birth_date="1990-05")]})
+    assert r.status_code == 201, r.text
+    first, second = r.json()["ids"]
+    original = client.get(f"{API}/records/{first}", headers=svk.headers).json()
+    history = client.get(f"{API}/records/{first}/history", headers=svk.headers).json()["items"]
+    assert [(v["version"], v["action"]) for v in history] == [(1, "create")]
+    assert history[0]["record"] == original and history[0]["at"] == original["created_at"]
+    assert first in _search(client, svk, q="Tahiri") and second in _search(client, svk, q="Bennani")
+
+    r = client.patch(f"{API}/records/{first}", json={"birth_date": "1984-03-07", "version": 1}, headers=mar.headers)
+    assert r.status_code == 200, r.text
+    assert client.delete(f"{API}/records/{first}", headers=mar.headers).status_code == 204
+    history = client.get(f"{API}/records/{first}/history", headers=users["mar_analyst"].headers).json()["items"]
+    assert [(v["version"], v["action"]) for v in history] == [(1, "create"), (2, "update"), (3, "delete")]
+    assert history[0]["record"] == original
+    assert [v["record"]["birth_date"] for v in history] == ["1984", "1984-03-07", "1984-03-07"]
+    # The other record of the call is untouched: still one version, the current one.
+    other = client.get(f"{API}/records/{second}/history", headers=svk.headers).json()["items"]
+    assert [(v["version"], v["record"]["birth_date"]) for v in other] == [(1, "1990-05")]
 
 
 def test_stale_version_is_a_conflict(client: TestClient, users: dict[str, User]) -> None:
@@ -266,3 +294,55 @@ def test_bulk_create_is_searchable(client: TestClient, users: dict[str, User]) -
     assert r.status_code == 201 and r.json()["created"] == 3
     assert set(r.json()["ids"]) == set(_search(client, users["svk_analyst"]))
     assert _search(client, users["svk_analyst"], q="glk778812") == [r.json()["ids"][2]]
+
+
+def test_bulk_body_is_documented_with_resolvable_schemas(client: TestClient) -> None:
+    """The bulk body is validated from raw bytes, so its schema is declared by hand: it must still resolve."""
+    doc = client.get(f"{API}/openapi.json").json()
+    body = doc["paths"][f"{API}/records/bulk"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert body["required"] and schema["required"] == ["records"]
+    assert schema["properties"]["records"]["maxItems"] == 10_000
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schema)))
+    assert "PersonData" in refs and refs <= set(doc["components"]["schemas"])
+
+
+def test_large_bulk_reads_back_like_single_creates(client: TestClient, users: dict[str, User]) -> None:
+    """Big batches take the driver's fast path (executemany / COPY): every field must come back as sent."""
+    mar, svk = users["mar_officer"], users["svk_analyst"]
+    bodies = [person(f"Rachid Ouazzani {i}", birth_date=f"19{50 + i % 40}-0{1 + i % 9}", sex="mf"[i % 2],
+                     nationalities=["MAR", "FRA"][: 1 + i % 2], crime_areas=["drugs", "terrorism"][: 1 + i % 2],
+                     identifiers=[{"type": "passport", "number": f"MA-{i:05d}", "country": "MAR"}],
+                     restriction={"mode": "only", "members": ["SVK", "TUN"]} if i % 3 else {"mode": "all_members"},
+                     evaluation={"source": "B", "information": 2}, handling_note="نص عربي" if i % 5 == 0 else None)
+              for i in range(60)]
+    r = client.post(f"{API}/records/bulk", json={"records": bodies}, headers=mar.headers)
+    assert r.status_code == 201, r.text
+    ids = r.json()["ids"]
+    single = client.post(f"{API}/records", json=bodies[7], headers=mar.headers).json()
+    skip = {"id", "created_at", "updated_at"}
+    got = client.get(f"{API}/records/{ids[7]}", headers=svk.headers).json()
+    assert {k: v for k, v in got.items() if k not in skip} == {k: v for k, v in single.items() if k not in skip}
+    for i in (0, 5, 59):
+        got = client.get(f"{API}/records/{ids[i]}", headers=svk.headers).json()
+        assert got["birth_date"] == bodies[i]["birth_date"] and got["crime_areas"] == sorted(bodies[i]["crime_areas"])
+        assert got["restriction"]["mode"] == bodies[i]["restriction"]["mode"] and got["owner"] == "MAR"
+        assert got["handling_note"] == bodies[i]["handling_note"]
+        assert got["evaluation"] == {"source": "B", "information": 2}
+        history = client.get(f"{API}/records/{ids[i]}/history", headers=svk.headers).json()["items"]
+        assert [h["record"] for h in history] == [got]
+    assert ids[59] in _search(client, svk, q="MA-00059") and ids[59] in _search(client, svk, q="Ouazzani")
+
+
+def test_search_with_several_name_parts_needs_all_of_them(client: TestClient, users: dict[str, User]) -> None:
+    mar, svk = users["mar_officer"], users["svk_analyst"]
+    r = client.post(f"{API}/records/bulk", headers=mar.headers, json={"records": [
+        person("Hassan Mohamed Tazi"), person("Hassan Idrissi"), person("Mohamed Alaoui"), person("Mohammed Hassani"),
+        person("حسن محمد التازي"), person("Hassan Mohamed Tazi", restriction={"mode": "only", "members": ["MAR"]})]})
+    tazi, idrissi, alaoui, hassani, arabic, hidden = r.json()["ids"]
+    assert set(_search(client, svk, q="hassan mohamed")) == {tazi}  # "mohamed" does not start "mohammed"
+    assert set(_search(client, svk, q="Moham Hass")) == {tazi, hassani}  # prefixes of each part
+    assert set(_search(client, svk, q="tazi hassan mohamed")) == {tazi}
+    assert set(_search(client, svk, q="محمد حسن")) == {arabic}
+    assert _search(client, svk, q="idrissi alaoui") == []
+    assert set(_search(client, mar, q="hassan tazi")) == {tazi, hidden}  # the owner sees its restricted record

@@ -98,12 +98,12 @@ class RecordAccess:
             clause = and_(clause, records.c.id.in_(
                 record_crime_areas.select().with_only_columns(record_crime_areas.c.record_id)
                 .where(record_crime_areas.c.crime_area == flt.crime_area)))
-        if flt.terms:
-            counts = {token: store.term_frequency(self.conn, token) for token in flt.terms}
-            driver = min(counts, key=lambda token: counts[token])
-            for token in flt.terms:
-                common = token != driver or counts[token] >= store.COMMON_TERM
-                clause = and_(clause, store.term_clause(token, common=common))
+        if len(flt.terms) > 1:
+            clause = and_(clause, store.all_terms_clause(flt.terms, self.conn.dialect.name))
+        elif flt.terms:
+            token = flt.terms[0]
+            common = store.term_frequency(self.conn, token) >= store.COMMON_TERM
+            clause = and_(clause, store.term_clause(token, common=common))
         return clause
 
     def find(self, flt: RecordFilter, limit: int, before_seq: int | None) -> list[store.RecordRow]:
@@ -184,9 +184,7 @@ class RecordAccess:
         for row in rows:
             self._check_write(row)
         store.insert_records(self.conn, rows)
-        audit.append(self.conn, self.actor, [
-            audit.AuditEvent("record.create", r.id, {"kind": r.kind, "version": r.version}) for r in rows
-        ])
+        audit.append(self.conn, self.actor, [_create_event(rows)])
 
     def load_for_update(self, record_id: str) -> store.RecordRow:
         _check_id(record_id)
@@ -203,6 +201,23 @@ class RecordAccess:
         if not store.replace_record(self.conn, row, previous_version, action, self.actor.user_id):
             raise Conflict(f"record {row.id} was changed by someone else; reload it and try again")
         audit.record(self.conn, self.actor, f"record.{action}", row.id, version=row.version)
+
+
+def _create_event(rows: Sequence[store.RecordRow]) -> audit.AuditEvent:
+    """One audit entry per create call, naming every record it created.
+
+    Why one entry and not one per record: a bulk import of 10,000 records would otherwise add
+    10,000 hash-chained entries (a fifth of the call's cost) that say nothing more than the list
+    of ids does; the entry's hash covers that list, so no created record can be dropped from it
+    unnoticed. A single create keeps the record as the entry's target.
+    """
+    if len(rows) == 1:
+        return audit.AuditEvent("record.create", rows[0].id, {"kind": rows[0].kind, "version": rows[0].version})
+    kinds: dict[str, int] = {}
+    for row in rows:
+        kinds[row.kind] = kinds.get(row.kind, 0) + 1
+    return audit.AuditEvent("record.create", None, {"count": len(rows), "kinds": kinds, "version": 1,
+                                                     "ids": [r.id for r in rows]})
 
 
 def expire_due(conn: Connection, actor: Actor, today: dt.date) -> list[str]:

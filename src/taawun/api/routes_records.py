@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from taawun.access.records import RecordAccess, RecordFilter
 from taawun.api.deps import Conn, CurrentActor
@@ -44,8 +45,32 @@ class BulkIn(BaseModel):
     records: list[RecordData] = Field(min_length=1, max_length=svc.MAX_BULK)
 
 
-@router.post("/records/bulk", status_code=201)
-def bulk_create(conn: Conn, actor: CurrentActor, body: BulkIn) -> dict[str, Any]:
+_BULK_IN = TypeAdapter(BulkIn)
+
+
+async def _bulk_body(request: Request) -> BulkIn:
+    """The body validated straight from its JSON bytes.
+
+    Why not a plain ``body: BulkIn`` parameter: FastAPI would first decode 10,000 records into
+    Python dicts and then validate those; pydantic reading the bytes itself does the same checks
+    (same models, same errors) about a fifth faster. Errors keep FastAPI's shape, under ``body``.
+    """
+    try:
+        return _BULK_IN.validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
+
+
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema pointing at the shared component schemas (the record kinds are there already)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return schema
+
+
+@router.post("/records/bulk", status_code=201, openapi_extra={"requestBody": {
+    "required": True, "content": {"application/json": {"schema": _schema_of(BulkIn)}}}})
+def bulk_create(conn: Conn, actor: CurrentActor, body: Annotated[BulkIn, Depends(_bulk_body)]) -> dict[str, Any]:
     """Create up to 10,000 records at once; if one is refused, none is written."""
     rows = svc.bulk_create(conn, actor, body.records)
     return {"created": len(rows), "ids": [r.id for r in rows]}

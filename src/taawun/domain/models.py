@@ -8,7 +8,9 @@ nothing here touches storage.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import time
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -16,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from taawun.domain import enums as E
 from taawun.domain.dates import PartialDateError, normalise_partial_date
 from taawun.domain.text import TextError, clean_text, detect_script
-from taawun.domain.world import all_organisations, is_member
+from taawun.domain.world import PARTNERS, REGION_NAMES, all_organisations, is_member
 
 REVIEW_PERIOD_DAYS = 5 * 365
 
@@ -33,9 +35,34 @@ def _text(max_length: int, field: str) -> AfterValidator:
 
 def _partial_date(value: str) -> str:
     try:
-        return normalise_partial_date(value)
+        return _normalised_date(value)
     except PartialDateError as exc:
         raise ValueError(str(exc)) from None
+
+
+@lru_cache(maxsize=65536)
+def _normalised_date(value: str) -> str:
+    """Cached: a bulk import repeats the same birth dates and years many times."""
+    return normalise_partial_date(value)
+
+
+_today: tuple[float, str] = (0.0, "")  # (when the day ends, as a timestamp; that day as YYYY-MM-DD)
+
+
+def _today_iso() -> str:
+    """Today's local date, recomputed only when the day ends: ``date.today()`` costs microseconds per record."""
+    global _today
+    ends, iso = _today
+    if time.time() >= ends:
+        today = dt.date.today()
+        ends = dt.datetime.combine(today + dt.timedelta(days=1), dt.time()).timestamp()
+        _today = ends, iso = ends, today.isoformat()
+    return iso
+
+
+def _unsorted(values: list[Any]) -> bool:
+    """Whether a list needs sorting and de-duplicating (assigning to a validated model is slow; most lists are fine)."""
+    return len(values) > 1 and any(a >= b for a, b in zip(values, values[1:], strict=False))
 
 
 def _country(value: str) -> str:
@@ -46,12 +73,18 @@ def _country(value: str) -> str:
 
 
 def _any_country(value: str) -> str:
-    import pycountry
-
     code = value.strip().upper()
-    if len(code) != 3 or pycountry.countries.get(alpha_3=code) is None:
+    if len(code) != 3 or not _is_country_code(code):
         raise ValueError(f"'{value[:10]}' is not an ISO 3166 alpha-3 country code")
     return code
+
+
+@lru_cache(maxsize=1024)
+def _is_country_code(code: str) -> bool:
+    """Cached: pycountry's lookup is slow, and a bulk import names the same few countries again and again."""
+    import pycountry
+
+    return pycountry.countries.get(alpha_3=code) is not None
 
 
 Country = Annotated[str, AfterValidator(_any_country)]
@@ -89,8 +122,10 @@ class Restriction(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Restriction:
-        from taawun.domain.world import PARTNERS, REGION_NAMES
-
+        if not (self.members or self.regions or self.partners):  # the usual case: nothing listed
+            if self.mode == E.RestrictionMode.ONLY:
+                raise ValueError("mode only needs at least one member, region or partner")
+            return self
         unknown_regions = [r for r in self.regions if r not in REGION_NAMES]
         if unknown_regions:
             raise ValueError(f"unknown region {unknown_regions[0]!r}; known: {', '.join(REGION_NAMES)}")
@@ -103,9 +138,12 @@ class Restriction(Strict):
             raise ValueError("mode only needs at least one member, region or partner")
         if self.mode == E.RestrictionMode.ALL_EXCEPT and self.partners:
             raise ValueError("mode all_except excludes members or regions, not partners")
-        self.members = sorted(set(self.members))
-        self.regions = sorted(set(self.regions))
-        self.partners = sorted(set(self.partners))
+        if _unsorted(self.members):
+            self.members = sorted(set(self.members))
+        if _unsorted(self.regions):
+            self.regions = sorted(set(self.regions))
+        if _unsorted(self.partners):
+            self.partners = sorted(set(self.partners))
         return self
 
 
@@ -140,7 +178,8 @@ class CommonFields(Strict):
             self.owner = self.owner.strip().upper()
             if self.owner not in all_organisations():
                 raise ValueError(f"unknown owner {self.owner!r}")
-        self.crime_areas = sorted(set(self.crime_areas))
+        if _unsorted(self.crime_areas):
+            self.crime_areas = sorted(set(self.crime_areas))
         return self
 
 
@@ -157,9 +196,10 @@ class PersonData(CommonFields):
 
     @model_validator(mode="after")
     def _birth(self) -> PersonData:
-        if self.birth_date and self.birth_date > dt.date.today().isoformat():
+        if self.birth_date and self.birth_date > _today_iso():
             raise ValueError("birth_date is in the future")
-        self.nationalities = sorted(set(self.nationalities))
+        if _unsorted(self.nationalities):
+            self.nationalities = sorted(set(self.nationalities))
         return self
 
 

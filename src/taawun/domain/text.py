@@ -8,6 +8,7 @@ use and unassigned code points are refused rather than silently dropped: they si
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -18,6 +19,7 @@ _INVISIBLE = dict.fromkeys(
 )
 # Zero-width joiner/non-joiner carry meaning inside Persian/Urdu/Indic words but not at the edges.
 _JOINERS = "\u200c\u200d"
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 class TextError(ValueError):
@@ -47,10 +49,17 @@ def clean_text(value: str, *, field: str = "text", max_length: int = 1000) -> st
 
 def detect_script(text: str) -> str:
     """The dominant writing system of ``text`` as an ISO 15924 code (Arab, Latn, Cyrl, Hani...)."""
-    counts: Counter[str | None] = Counter(map(_script_of_char, text))  # map + cache: no per-letter Python loop
-    counts.pop(None, None)
-    if not counts:
+    if text.isascii():  # ASCII letters are Latin
+        return "Latn" if _ASCII_LETTER.search(text) else "Zyyy"
+    # Most names are in one script: the set of scripts decides without counting (map + cache, no Python loop).
+    scripts = set(map(_script_of_char, text))
+    scripts.discard(None)
+    if len(scripts) == 1:
+        return str(scripts.pop())
+    if not scripts:
         return "Zyyy"
+    counts: Counter[str | None] = Counter(map(_script_of_char, text))
+    counts.pop(None, None)
     return max(counts.items(), key=lambda item: item[1])[0] or "Zyyy"
 
 

@@ -5,9 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    Table,
+    any_,
+    delete,
+    exists,
+    func,
+    insert,
+    intersect,
+    select,
+    update,
+)
 
 from taawun.store.tables import (
     changes,
@@ -122,12 +138,31 @@ def _side_rows(rows: Sequence[RecordRow]) -> dict[Any, list[dict[str, Any]]]:
     return {record_audience: audience, record_crime_areas: areas, record_terms: terms, links: link_rows}
 
 
-def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
-    """executemany straight to the driver, with SQLAlchemy's own per-type conversions.
+def _processor(type_: Any, dialect: Any) -> Any:
+    """The column type's bind processor; for dates, remembered per value (a batch shares one timestamp)."""
+    proc = type_._cached_bind_processor(dialect)
+    if proc is None or not isinstance(type_, Date | DateTime):
+        return proc
+    seen: dict[Any, Any] = {}
 
-    Why: a bulk create of 10,000 persons writes some 110,000 rows; SQLAlchemy's generic per-row
-    parameter handling cost more than the inserts themselves. The values go through the same bind
-    processors (JSON, dates) as `conn.execute(insert(table), values)` would apply.
+    def memo(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = proc(value)
+            return out
+
+    return memo
+
+
+def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+    """executemany (SQLite) or COPY (PostgreSQL) straight to the driver, with SQLAlchemy's own per-type conversions.
+
+    Why: a bulk create of 10,000 persons writes some 100,000 rows; SQLAlchemy's generic per-row
+    parameter handling cost more than the inserts themselves, and on PostgreSQL one INSERT per row,
+    even pipelined, spends most of its time in round trips that COPY does not make. The values go
+    through the same bind processors (JSON, dates) as `conn.execute(insert(table), values)` would
+    apply, on the caller's connection and inside its transaction.
     """
     if not values:
         return
@@ -135,12 +170,23 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
         conn.execute(insert(table), values)
         return
     columns = list(values[0])
-    processors = [table.c[name].type._cached_bind_processor(conn.dialect) for name in columns]
+    pick = itemgetter(*columns)  # one C call per row; a single column would give bare values, not tuples
+    params: list[Any] = list(map(pick, values)) if len(columns) > 1 else [(pick(v),) for v in values]
+    converted = [(i, proc) for i, name in enumerate(columns) if (proc := _processor(table.c[name].type, conn.dialect))]
+    if converted:
+        rows = [list(row) for row in params]
+        for row in rows:
+            for i, proc in converted:
+                row[i] = proc(row[i])
+        params = list(map(tuple, rows))
+    if conn.dialect.name == "postgresql":
+        driver: Any = conn.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in params:
+                copy.write_row(row)
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    params = [
-        tuple(proc(v[c]) if proc else v[c] for c, proc in zip(columns, processors, strict=True)) for v in values
-    ]
     conn.exec_driver_sql(sql, params)
 
 
@@ -148,9 +194,11 @@ def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str,
     for table, values in _side_rows(rows).items():
         _insert_many(conn, table, values)
     now = rows[0].updated_at
+    # A new record's first version is the record row itself: its snapshot is left empty (NULL) and
+    # taken from the row when the record first changes (see replace_record), not stored twice.
     _insert_many(conn, record_versions, [
         {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
-         "action": action, "snapshot": r.snapshot()} for r in rows
+         "action": action, "snapshot": None if action == "create" else r.snapshot()} for r in rows
     ])
     _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
 
@@ -162,8 +210,20 @@ def insert_records(conn: Connection, rows: Sequence[RecordRow]) -> None:
     _write_side_tables(conn, rows, "create", rows[0].created_by)
 
 
+def _keep_first_snapshot(conn: Connection, record_id: str) -> None:
+    """Copy a record still at version 1 into its history before the row is overwritten."""
+    found = conn.execute(select(records).where(records.c.id == record_id, records.c.version == 1)).mappings().first()
+    if found is None:
+        return
+    conn.execute(update(record_versions).where(
+        record_versions.c.record_id == record_id, record_versions.c.version == 1,
+        record_versions.c.snapshot.is_(None)).values(snapshot=_row_from(found).snapshot()))
+
+
 def replace_record(conn: Connection, row: RecordRow, previous_version: int, action: str, by_user: str) -> bool:
     """Store a new version of ``row``; False if someone else changed it first."""
+    if previous_version == 1:
+        _keep_first_snapshot(conn, row.id)
     values = row.columns()
     del values["id"], values["created_at"], values["created_by"]
     result = conn.execute(
@@ -223,6 +283,26 @@ def term_clause(token: str, *, common: bool = False) -> ColumnElement[bool]:
     )
 
 
+def all_terms_clause(tokens: Sequence[str], dialect: str) -> ColumnElement[bool]:
+    """Records having, for every token, a term that starts with it: one set intersection in SQL.
+
+    Why: with two or more name parts, checking each further part record by record (newest-first,
+    or for every record of the rarest part) costs thousands of lookups when the parts are common
+    ("mohamed ali"); intersecting the parts' id sets from the term index touches only index
+    entries, then fetches just the records that have all of them.
+    """
+    def ids(token: str) -> Select[Any]:
+        return select(record_terms.c.record_id).where(record_terms.c.term >= token,
+                                                      record_terms.c.term < token + "\uffff")
+
+    matching = intersect(*(ids(t) for t in tokens))
+    if dialect == "postgresql":
+        # As an array computed once: given `IN (...)`, PostgreSQL's planner tends to walk all records
+        # newest-first and compare each with every matching id (seen taking seconds at 100,000 persons).
+        return records.c.id == any_(func.array(matching.scalar_subquery()))
+    return records.c.id.in_(matching)
+
+
 def list_records(
     conn: Connection, where: ColumnElement[bool], limit: int, before_seq: int | None
 ) -> list[RecordRow]:
@@ -235,10 +315,18 @@ def list_records(
 
 
 def history(conn: Connection, record_id: str) -> list[dict[str, Any]]:
-    found = conn.execute(
+    """Every version with its snapshot (a version without one is the record as it stands now)."""
+    found = [dict(m) for m in conn.execute(
         select(record_versions).where(record_versions.c.record_id == record_id).order_by(record_versions.c.version)
-    ).mappings().all()
-    return [dict(m) for m in found]
+    ).mappings()]
+    unfilled = [v for v in found if v["snapshot"] is None]
+    if unfilled:
+        current = conn.execute(select(records).where(records.c.id == record_id)).mappings().first()
+        for v in unfilled:
+            if current is None or current["version"] != v["version"]:
+                raise RuntimeError(f"version {v['version']} of record {record_id} has no snapshot")
+            v["snapshot"] = _row_from(current).snapshot()
+    return found
 
 
 def links_of(conn: Connection, record_id: str) -> list[str]:

@@ -151,7 +151,8 @@ record_versions = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("by_user", Id, nullable=False),
     Column("action", String(10), nullable=False),  # create | update | delete | expire
-    Column("snapshot", JSON, nullable=False),
+    # NULL for a version 1 that is still the current row (filled in when the record first changes).
+    Column("snapshot", JSON(none_as_null=True), nullable=True),
     UniqueConstraint("record_id", "version", name="uq_record_versions"),
 )
 
