@@ -23,9 +23,10 @@ from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
 from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align
+from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token
 
-_SNAPSHOT_VERSION = 2
+_SNAPSHOT_VERSION = 3
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
 _SMALL = 80  # up to this many postings, score every candidate exactly
@@ -187,9 +188,17 @@ class PersonIndex:
         """
         toks = self._vocab.tokens
         cands: list[tuple[float, int, int]] = []
+        lazy: dict[tuple[int, int], float] = {}
         for i, sm in enumerate(sims):
+            initial = qtoks[i].is_initial
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
+                if v is None and initial:
+                    # an initial may stand for any part with its letter: scored here, not listed
+                    v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
+                    if v < MIN_PAIR_SIM:
+                        continue
+                    lazy[i, j] = v
                 if v is not None:
                     cands.append((v, i, j))
         nq = len(qtoks)
@@ -217,7 +226,7 @@ class PersonIndex:
             etoks = [toks[t] for t in tids]
 
             def sim(i: int, j: int) -> tuple[float, str]:
-                return sims[i].get(tids[j], 0.0), ""
+                return sims[i].get(tids[j], lazy.get((i, j), 0.0)), ""
 
             return align(qtoks, etoks, sim)[0]
         rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
