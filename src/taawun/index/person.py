@@ -23,9 +23,11 @@ from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
 from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, pair_terms
-from taawun.names.tokens import Token
+from taawun.names.segment import segment
+from taawun.names.similarity import token_similarity
+from taawun.names.tokens import Token, analyse_part
 
-_SNAPSHOT_VERSION = 2
+_SNAPSHOT_VERSION = 3
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
 _SMALL = 80  # up to this many postings, score every candidate exactly
@@ -62,6 +64,7 @@ class PersonIndex:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._vocab = Vocabulary()
+        self._by_part: dict[tuple[str, tuple[str, ...]], int] = {}  # segmented part -> token id
         self._postings: list[array] = []  # token id -> entry ids
         self._entry_rec: array = array("i")  # entry id -> internal record id (-1 = removed)
         # entry id -> its token ids, stored flat: tokens of entry e are
@@ -93,17 +96,16 @@ class PersonIndex:
             entries: list[int] = []
             entry_names: list[str] = []
             for name in names_t:
-                toks = analyse_name(name)
-                if not toks:
+                tids = self._part_ids(name)
+                if not tids:
                     continue
-                tids = tuple(self._vocab.intern(t) for t in toks)
                 while len(self._postings) < len(self._vocab):
                     self._postings.append(array("i"))
                 eid = len(self._tok_start) - 1
                 self._tok_flat.extend(tids)
                 self._tok_start.append(len(self._tok_flat))
                 self._entry_rec.append(rid)
-                self._entry_w.append(sum(t.weight for t in toks))
+                self._entry_w.append(sum(self._vocab.tokens[t].weight for t in tids))
                 for tid in set(tids):
                     self._postings[tid].append(eid)
                 entries.append(eid)
@@ -121,6 +123,21 @@ class PersonIndex:
                 )
             )
             self._rid[record_id] = rid
+
+    def _part_ids(self, name: str) -> tuple[int, ...]:
+        """Token ids of a name's parts, as `analyse_name` would give them.
+
+        Stored names are mostly distinct but their parts repeat endlessly, so a part already
+        seen (same script and forms, hence the same analysis) is not analysed again.
+        """
+        out = []
+        for part in segment(name):
+            key = (part.script, part.forms)
+            tid = self._by_part.get(key)
+            if tid is None:
+                tid = self._by_part[key] = self._vocab.intern(analyse_part(part))
+            out.append(tid)
+        return tuple(out)
 
     def _share(self, value: Any) -> Any:
         """One shared object per distinct value: millions of records repeat a few hundred."""
@@ -187,9 +204,17 @@ class PersonIndex:
         """
         toks = self._vocab.tokens
         cands: list[tuple[float, int, int]] = []
+        lazy: dict[tuple[int, int], float] = {}
         for i, sm in enumerate(sims):
+            initial = qtoks[i].is_initial
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
+                if v is None and initial:
+                    # an initial may stand for any part with its letter: scored here, not listed
+                    v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
+                    if v < MIN_PAIR_SIM:
+                        continue
+                    lazy[i, j] = v
                 if v is not None:
                     cands.append((v, i, j))
         nq = len(qtoks)
@@ -217,7 +242,7 @@ class PersonIndex:
             etoks = [toks[t] for t in tids]
 
             def sim(i: int, j: int) -> tuple[float, str]:
-                return sims[i].get(tids[j], 0.0), ""
+                return sims[i].get(tids[j], lazy.get((i, j), 0.0)), ""
 
             return align(qtoks, etoks, sim)[0]
         rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
