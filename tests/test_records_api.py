@@ -266,3 +266,24 @@ def test_bulk_create_is_searchable(client: TestClient, users: dict[str, User]) -
     assert r.status_code == 201 and r.json()["created"] == 3
     assert set(r.json()["ids"]) == set(_search(client, users["svk_analyst"]))
     assert _search(client, users["svk_analyst"], q="glk778812") == [r.json()["ids"][2]]
+
+
+def test_a_write_is_committed_before_the_client_is_answered(engine: Engine, users: dict[str, User]) -> None:
+    """If the commit fails, the client must not have been told 201: the answer waits for the commit."""
+    from sqlalchemy import event, func, select
+
+    from taawun.api.app import create_app
+    from taawun.store.tables import records
+
+    def refuse(conn: Any) -> None:
+        raise RuntimeError("disk full (simulated at commit)")
+
+    with TestClient(create_app(engine), raise_server_exceptions=False) as client:
+        event.listen(engine, "commit", refuse)
+        try:
+            r = client.post("/api/v1/records", json=person("Commit Fictive"), headers=users["mar_officer"].headers)
+        finally:
+            event.remove(engine, "commit", refuse)
+    assert r.status_code >= 500, r.text  # not 201 for a record that was never stored
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(records)).scalar_one() == 0

@@ -28,7 +28,11 @@ def transaction(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-Conn = Annotated[Connection, Depends(transaction)]
+# scope="function": the transaction commits when the route function returns, before the response is sent.
+# With the default (request) scope FastAPI runs a yield dependency's exit after sending the response, so a
+# client could be told 201 for a record not yet committed (or never, if the commit fails), and another
+# worker asked at once would not see it yet.
+Conn = Annotated[Connection, Depends(transaction, scope="function")]
 
 
 def _identify(request: Request, conn: Connection, token: str | None) -> Actor:
