@@ -329,6 +329,52 @@ def rss_mib(pid: int) -> float:
     return mib(psutil.Process(pid).memory_info().rss)
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_cpu(pids: Sequence[int], phase: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run a load phase and add what it cost in CPU: the server workers' and this load generator's.
+
+    Why: on a shared 2-core machine wall-clock latencies depend on what else runs; CPU per request says
+    what the server's code costs, and the generator's share says how much of the machine it took itself."""
+    servers0, gen0 = sum(cpu_s(p) for p in pids), time.process_time()
+    out: dict[str, Any] = phase(*args, **kwargs)
+    servers, gen = sum(cpu_s(p) for p in pids) - servers0, time.process_time() - gen0
+    n = max(1, out.get("requests") or out.get("answered") or out.get("count") or out.get("travellers") or 1)
+    out["cpu"] = {"server_s": round(servers, 2), "server_ms_per_request": round(servers * 1000 / n, 2),
+                  "loadgen_s": round(gen, 2), "loadgen_ms_per_request": round(gen * 1000 / n, 2),
+                  "load_average_after": os.getloadavg()[0]}
+    return out
+
+
+def index_share(snapshot_dir: Path, persons: Sequence[dict[str, Any]], documents: Sequence[dict[str, Any]]
+                ) -> dict[str, Any]:
+    """CPU per query of the name/document index alone, in this process on the same snapshot the workers load,
+    for the queries of the one-client phases: set beside the server's CPU per request, it splits a screening
+    into the index's share and the rest (HTTP, authentication, change feed, disclosure, audit, commit)."""
+    from taawun.domain.models import DocumentQuery, TravellerQuery
+    from taawun.services.screening import traveller_candidates
+    from taawun.services.screening_index import ScreeningIndex
+
+    index = ScreeningIndex.load(snapshot_dir)
+    travellers = [TravellerQuery.model_validate(q) for q in persons]
+    docs = [TravellerQuery(documents=[DocumentQuery(number=q["number"], country=q.get("country"))])
+            for q in documents]
+    out: dict[str, Any] = {}
+    for name, queries in (("person", travellers), ("document", docs)):
+        for q in queries[:5]:  # warm caches as the workers' warm-up does
+            traveller_candidates(index, q)
+        t0 = time.process_time()
+        for q in queries:
+            traveller_candidates(index, q)
+        out[f"{name}_index_cpu_ms"] = round((time.process_time() - t0) * 1000 / max(1, len(queries)), 2)
+    del index
+    return out
+
+
 # --- the load generator --------------------------------------------------------------------------
 async def _load(urls: Sequence[str], path: str, bodies: Sequence[dict[str, Any]], headers: dict[str, str],
                 concurrency: int, max_seconds: float, rate: float | None) -> dict[str, Any]:
@@ -551,26 +597,35 @@ def main() -> None:
                 for url_k in (a, b):
                     httpx.post(f"{url_k}/api/v1/screen/person", json=q, headers=screener, timeout=60)
 
+            pids = [pa.pid, pb.pid]
             log("person screening, one client (service time)")
-            result["person_sequential"] = sequential(a, "/api/v1/screen/person", q_seq, screener)
+            result["person_sequential"] = with_cpu(pids, sequential, a, "/api/v1/screen/person", q_seq, screener)
             log(f"person screening, {args.concurrency} clients, closed loop")
-            result["person_closed_loop"] = run_load([a, b], "/api/v1/screen/person", q_closed, screener,
-                                                    args.concurrency, args.max_seconds, None)
+            result["person_closed_loop"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/person", q_closed,
+                                                    screener, args.concurrency, args.max_seconds, None)
             log(f"person screening, {args.concurrency} clients, paced at {args.paced_rate}/s")
-            result["person_paced"] = run_load([a, b], "/api/v1/screen/person", q_paced, screener,
+            result["person_paced"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/person", q_paced, screener,
                                               args.concurrency, args.max_seconds, args.paced_rate)
             log(f"document screening, {args.concurrency} clients, closed loop")
-            result["document_closed_loop"] = run_load([a, b], "/api/v1/screen/document", q_docs, screener,
-                                                      args.concurrency, args.max_seconds, None)
+            result["document_closed_loop"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/document", q_docs,
+                                                      screener, args.concurrency, args.max_seconds, None)
             log(f"document screening, {args.concurrency} clients, paced at {args.paced_rate}/s")
-            result["document_paced"] = run_load([a, b], "/api/v1/screen/document", q_docs_paced, screener,
-                                                args.concurrency, args.max_seconds, args.paced_rate)
-            result["document_sequential"] = sequential(b, "/api/v1/screen/document", q_seq_docs, screener)
+            result["document_paced"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/document", q_docs_paced,
+                                                screener, args.concurrency, args.max_seconds, args.paced_rate)
+            result["document_sequential"] = with_cpu(pids, sequential, b, "/api/v1/screen/document", q_seq_docs,
+                                                     screener)
             per_traveller_ms = result["person_sequential"]["latency_ms"]["p50"]
-            result["batch"] = passenger_list(a, screener, q_batch, per_traveller_ms, args.batch_cap)
+            result["batch"] = with_cpu(pids, passenger_list, a, screener, q_batch, per_traveller_ms, args.batch_cap)
             log(f"batch: {result['batch']}")
             result["propagation"] = propagation(a, b, officer, screener, wl, args.repeats, rng)
             result["rss_mib_end"] = [rss_mib(pa.pid), rss_mib(pb.pid)]
+        log("index share: the index alone on the one-client queries, in this process")
+        result["index_share"] = index_share(snap, q_seq, q_seq_docs)
+        for kind in ("person", "document"):
+            server_ms = result[f"{kind}_sequential"]["cpu"]["server_ms_per_request"]
+            index_ms = result["index_share"][f"{kind}_index_cpu_ms"]
+            result["index_share"][f"{kind}_server_cpu_ms"] = server_ms
+            result["index_share"][f"{kind}_index_share"] = round(index_ms / server_ms, 3) if server_ms else None
 
     p_closed = result["person_closed_loop"]
     p_paced = result["person_paced"]
@@ -578,10 +633,12 @@ def main() -> None:
     result["vs_targets"] = {
         "person_p99_ms": {"target": TARGETS["person_p99_ms"], "closed_loop_50": p_closed["latency_ms"]["p99"],
                           "paced": p_paced["latency_ms"]["p99"], "one_client": result["person_sequential"]
-                          ["latency_ms"]["p99"], "errors": p_closed["errors"] + p_paced["errors"]},
+                          ["latency_ms"]["p99"], "errors": p_closed["errors"] + p_paced["errors"],
+                          "server_cpu_ms_per_request": p_closed["cpu"]["server_ms_per_request"]},
         "document_p99_ms": {"target": TARGETS["document_p99_ms"], "closed_loop_50": doc["latency_ms"]["p99"],
                             "paced": result["document_paced"]["latency_ms"]["p99"],
-                            "one_client": result["document_sequential"]["latency_ms"]["p99"]},
+                            "one_client": result["document_sequential"]["latency_ms"]["p99"],
+                            "server_cpu_ms_per_request": doc["cpu"]["server_ms_per_request"]},
         "batch_10k_s": {"target": TARGETS["batch_10k_s"], "measured": result["batch"]["seconds"],
                         "travellers": result["batch"]["travellers"]},
         "propagation_s": {"target_max": TARGETS["propagation_max_s"], "median": result["propagation"]["median_s"],

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, delete, select, text, update
@@ -11,8 +16,9 @@ from sqlalchemy.exc import DatabaseError
 
 from taawun.access import audit
 from taawun.access.actor import SYSTEM
-from taawun.store.tables import audit_log
+from taawun.store.tables import audit_log, hits, notifications
 from tests.conftest import PASSWORD, User, person
+from tests.test_screening import WANTED
 
 API = "/api/v1"
 
@@ -209,3 +215,47 @@ def test_verify_detects_recomputed_hash_with_wrong_link(engine: Engine) -> None:
     with engine.connect() as conn:
         result = audit.verify(conn)
     assert not result.ok and result.seq == victim["seq"] + 1
+
+
+def test_concurrent_screenings_from_two_processes_leave_a_valid_chain(workers: list[str], db_url: str,
+                                                                      engine: Engine,
+                                                                      users: dict[str, User]) -> None:
+    """Two server processes, each grouping its concurrent screenings into shared transactions, append to one
+    chain: every screening has its one entry, every hit its one notification, and `taawun audit verify` passes."""
+    mar, svk = users["mar_officer"], users["svk_officer"]
+    r = httpx.post(f"{workers[0]}/api/v1/records", json=WANTED, headers=mar.headers, timeout=120)
+    assert r.status_code == 201
+    bodies = [("person", {"names": ["Youssef El Haddad"], "birth_date": "1984-07-12"}),
+              ("person", {"names": ["Camille Fictive"], "birth_date": "1990-01-01"}),
+              ("document", {"number": "TK4481203", "country": "MAR"}),
+              ("document", {"number": "ZZ0000001", "country": "FRA"})]
+    answers: list[dict[str, Any]] = []
+    failures: list[str] = []
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=120) as http:
+            for j in range(6):
+                kind, body = bodies[(i + j) % len(bodies)]
+                resp = http.post(f"{workers[(i + j) % 2]}/api/v1/screen/{kind}", json=body, headers=svk.headers)
+                if resp.status_code != 200:
+                    failures.append(resp.text)
+                else:
+                    answers.append(resp.json())
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures and len(answers) == 96
+    assert sum(a["result"] == "hit" for a in answers) == 48  # the listed name and passport always hit
+    entries = [e for e in _entries(engine) if e["action"].startswith("screen.")]
+    assert sorted(e["target_id"] for e in entries) == sorted(a["screening_id"] for a in answers)
+    with engine.connect() as conn:
+        hit_ids = set(conn.execute(select(hits.c.id)).scalars())
+        noted = list(conn.execute(select(notifications.c.hit_id).where(notifications.c.type == "hit")).scalars())
+    answered_hits = {h["hit_id"] for a in answers for h in a["hits"]}
+    assert answered_hits == hit_ids and sorted(noted) == sorted(hit_ids)  # each hit notified exactly once
+    verify = subprocess.run([sys.executable, "-m", "taawun.cli", "audit", "verify"], capture_output=True, text=True,
+                            env={**os.environ, "TAAWUN_DB": db_url}, timeout=300)
+    assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -346,3 +346,24 @@ def test_search_with_several_name_parts_needs_all_of_them(client: TestClient, us
     assert set(_search(client, svk, q="محمد حسن")) == {arabic}
     assert _search(client, svk, q="idrissi alaoui") == []
     assert set(_search(client, mar, q="hassan tazi")) == {tazi, hidden}  # the owner sees its restricted record
+
+
+def test_a_write_is_committed_before_the_client_is_answered(engine: Engine, users: dict[str, User]) -> None:
+    """If the commit fails, the client must not have been told 201: the answer waits for the commit."""
+    from sqlalchemy import event, func, select
+
+    from taawun.api.app import create_app
+    from taawun.store.tables import records
+
+    def refuse(conn: Any) -> None:
+        raise RuntimeError("disk full (simulated at commit)")
+
+    with TestClient(create_app(engine), raise_server_exceptions=False) as client:
+        event.listen(engine, "commit", refuse)
+        try:
+            r = client.post("/api/v1/records", json=person("Commit Fictive"), headers=users["mar_officer"].headers)
+        finally:
+            event.remove(engine, "commit", refuse)
+    assert r.status_code >= 500, r.text  # not 201 for a record that was never stored
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(records)).scalar_one() == 0

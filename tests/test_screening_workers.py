@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from tests.conftest import User
 from tests.test_screening import WANTED
 
 QUERY = {"names": ["Youssef El Haddad"], "birth_date": "1984-07-12"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def workers(db_url: str, users: dict[str, User]) -> Iterator[list[str]]:
-    env = {**os.environ, "TAAWUN_DB": db_url}
-    procs, urls = [], []
-    for _ in range(2):
-        port = _free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "taawun.api.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"], env=env))
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        for url in urls:
-            deadline = time.monotonic() + 180  # a loaded 2-core CI machine can take a minute to import the app
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"server at {url} did not start")
-                time.sleep(0.2)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=20)
 
 
 def _screen(url: str, user: User, query: dict = QUERY) -> dict:

@@ -60,12 +60,15 @@ def entry_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# Built once: every request appends, and a prebuilt statement skips rebuilding and re-keying it each time.
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+
+
 def _head(conn: Connection) -> tuple[int, str]:
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    row = conn.execute(
-        select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-    ).first()
+        conn.execute(_PG_LOCK, {"k": _PG_LOCK_KEY})
+    row = conn.execute(_HEAD).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 

@@ -113,7 +113,7 @@ def issue_token(conn: Connection, actor: Actor, lifetime: dt.timedelta = DEFAULT
 
 def authenticate(conn: Connection, token: str) -> tuple[Actor, str]:
     """The actor behind a bearer token, and the token's id; raises NotAuthenticated."""
-    row = store.token_by_hash(conn, _token_hash(token)) if token else None
+    row = store.token_user(conn, _token_hash(token)) if token else None
     if row is None:
         raise NotAuthenticated("invalid token")
     if row["revoked_at"] is not None:
@@ -122,10 +122,11 @@ def authenticate(conn: Connection, token: str) -> tuple[Actor, str]:
     assert expires_at is not None
     if expires_at <= audit.utcnow():
         raise NotAuthenticated("this token has expired")
-    user = store.user_by_id(conn, row["user_id"])
-    if user is None or not user["active"]:
+    if not row["active"]:
         raise NotAuthenticated("this account is disabled")
-    return actor_for(conn, user), row["id"]
+    actor = Actor(row["id"], row["username"], row["org_code"], OrgKind(row["org_kind"]), Role(row["role"]),
+                  store.regions_of(conn, row["org_code"]))
+    return actor, row["token_id"]
 
 
 def revoke_token(conn: Connection, actor: Actor, token_id: str) -> None:

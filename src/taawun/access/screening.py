@@ -53,15 +53,50 @@ def _live_rows(conn: Connection, ids: Sequence[str], today: dt.date) -> dict[str
     return {r.id: r for r in record_store.get_records(conn, list(ids), clause)}
 
 
+@dataclass
+class Screening:
+    """One screening to disclose: what was asked, where, and what the index found."""
+
+    screening_id: str
+    candidates: Sequence[Candidate]
+    query: dict[str, Any]
+    location: str | None
+
+
 def disclose(conn: Connection, actor: Actor, screening_id: str, candidates: Sequence[Candidate],
              query: dict[str, Any], location: str | None, kind: str = "person") -> list[Disclosed]:
+    return disclose_many(conn, actor, [Screening(screening_id, candidates, query, location)], kind)[0]
+
+
+def disclose_many(conn: Connection, actor: Actor, screenings: Sequence[Screening],
+                  kind: str = "person") -> list[list[Disclosed]]:
+    """Disclose several screenings (e.g. a passenger list) with one read of the candidates, one insert of
+    hits, one of notifications and one append of their audit entries (still one entry per screening)."""
     require(actor, "screen")
     now = audit.utcnow()
-    rows = _live_rows(conn, [c.record_id for c in candidates], now.date())
-    out: list[Disclosed] = []
+    rows = _live_rows(conn, list(dict.fromkeys(c.record_id for s in screenings for c in s.candidates)), now.date())
+    out: list[list[Disclosed]] = []
     hit_rows: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
-    for cand in candidates:
+    events: list[audit.AuditEvent] = []
+    for screening in screenings:
+        shown, hit_ids = _disclose_one(actor, screening, rows, now, kind, hit_rows, notes)
+        out.append(shown)
+        events.append(audit.AuditEvent(f"screen.{kind}", screening.screening_id,
+                                       {"location": screening.location, "hits": hit_ids,
+                                        "candidates": len(screening.candidates)}))
+    store.insert_hits(conn, hit_rows)
+    store.insert_notifications(conn, notes)
+    audit.append(conn, actor, events)
+    return out
+
+
+def _disclose_one(actor: Actor, screening: Screening, rows: dict[str, RecordRow], now: dt.datetime, kind: str,
+                  hit_rows: list[dict[str, Any]], notes: list[dict[str, Any]]) -> tuple[list[Disclosed], list[str]]:
+    out: list[Disclosed] = []
+    hit_ids: list[str] = []
+    location = screening.location
+    for cand in screening.candidates:
         row = rows.get(cand.record_id)
         if row is None:
             continue
@@ -72,10 +107,11 @@ def disclose(conn: Connection, actor: Actor, screening_id: str, candidates: Sequ
         else:
             disclosure = "silent"
         hit_id = str(uuid.uuid4())
+        hit_ids.append(hit_id)
         hit_rows.append({
-            "id": hit_id, "screening_id": screening_id, "record_id": row.id, "record_owner": row.owner,
+            "id": hit_id, "screening_id": screening.screening_id, "record_id": row.id, "record_owner": row.owner,
             "searcher_user": actor.user_id, "searcher_org": actor.org_code, "location": location, "at": now,
-            "query": query, "score": round(cand.score, 4), "disclosure": disclosure, "status": "pending",
+            "query": screening.query, "score": round(cand.score, 4), "disclosure": disclosure, "status": "pending",
         })
         if row.owner != actor.org_code:
             notes.append({
@@ -86,11 +122,7 @@ def disclose(conn: Connection, actor: Actor, screening_id: str, candidates: Sequ
         if disclosure != "silent":
             out.append(Disclosed(hit_id, disclosure, row.owner, cand.score, row if disclosure == "full" else None,
                                  cand.explanation if disclosure == "full" else {}))
-    store.insert_hits(conn, hit_rows)
-    store.insert_notifications(conn, notes)
-    audit.record(conn, actor, f"screen.{kind}", screening_id, location=location,
-                 hits=[h["id"] for h in hit_rows], candidates=len(candidates))
-    return out
+    return out, hit_ids
 
 
 def visible_hit(conn: Connection, actor: Actor, hit_id: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine
 from taawun.access.actor import Actor
 from taawun.access.identity import authenticate
 from taawun.domain.errors import NotAuthenticated
+from taawun.store.db import READ_ONLY
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -27,7 +28,11 @@ def transaction(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-Conn = Annotated[Connection, Depends(transaction)]
+# scope="function": the transaction commits when the route function returns, before the response is sent.
+# With the default (request) scope FastAPI runs a yield dependency's exit after sending the response, so a
+# client could be told 201 for a record not yet committed (or never, if the commit fails), and another
+# worker asked at once would not see it yet.
+Conn = Annotated[Connection, Depends(transaction, scope="function")]
 
 
 def _identify(request: Request, conn: Connection, token: str | None) -> Actor:
@@ -48,8 +53,10 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def actor_without_transaction(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
-    """For routes that run their own transactions (long batches): authenticate and let go of the database."""
-    with engine_of(request).begin() as conn:
+    """For routes that run their own transactions (screening, long batches): authenticate and let go of the
+    database. Checking a token only reads, so it takes no write lock (on SQLite, BEGIN instead of BEGIN
+    IMMEDIATE): a screening then waits for the write lock once, for its own writes, not twice."""
+    with engine_of(request).connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
         return _identify(request, conn, token)
 
 

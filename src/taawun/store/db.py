@@ -53,6 +53,10 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # let us issue BEGIN ourselves
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a commit survives the process crashing; an OS crash or power loss may lose the last
+        # commits before the next WAL sync, never consistency (the audit chain stays verifiable, only shorter).
+        # FULL would fsync every commit; group commit (store.group_commit) would make that affordable for
+        # screenings if an operator needs it. PostgreSQL (synchronous_commit on) is the durable deployment.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")

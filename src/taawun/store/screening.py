@@ -73,8 +73,11 @@ def hits_for_org(conn: Connection, org_code: str, limit: int) -> list[dict[str, 
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
+_LAST_CHANGE = select(func.coalesce(func.max(changes.c.seq), 0))  # asked before every screening: built once
+
+
 def last_change(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(changes.c.seq), 0))).scalar_one())
+    return int(conn.execute(_LAST_CHANGE).scalar_one())
 
 
 def changed_since(conn: Connection, seq: int, limit: int = 50_000) -> list[tuple[int, str]]:
