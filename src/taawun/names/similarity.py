@@ -234,11 +234,13 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
         c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
     if c > best:
         best, space = c, "coarse phonetic"
-    if _spelling_of_another(ar.forms, lat.forms):
+    # (below the floor the discount cannot matter: the pair is rejected either way)
+    if best >= floor and best > 0.0 and _spelling_of_another(ar.forms, lat.forms):
         return best * FOREIGN_SPELLING_FACTOR, space + ", spelling of another name"
     return best, space
 
 
+@lru_cache(maxsize=200_000)
 def _same_name_form(form: str) -> str:
     """An Arabic form up to what Latin spellings cannot tell apart: the article, the letters
     Persian and Urdu write differently, and the final vowel letter (ساره / سارا, نوره / نورا)."""
@@ -252,11 +254,18 @@ def _same_name_form(form: str) -> str:
 def _spelling_of_another(ar_forms: tuple[str, ...], lat_forms: tuple[str, ...]) -> bool:
     """Whether every reading of the Latin part is an attested spelling of other Arabic names only."""
     owners_of = spelling_owners()
-    mine = {_same_name_form(f) for f in ar_forms}
+    mine: set[str] | None = None
     for lat in lat_forms:
         owners = owners_of.get(lat)
-        if not owners or any(_same_name_form(o) in mine for o in owners):
+        if not owners:  # most spellings are nobody's attested spelling: decided by one lookup
             return False
-        if OWNER_MAX_WEIGHT < 1.0 and all(key_weight(arabic_key(o)) > OWNER_MAX_WEIGHT for o in owners):
+        if mine is None:
+            mine = {_same_name_form(f) for f in ar_forms}
+        if any(_same_name_form(o) in mine for o in owners) or not any(_is_common(o) for o in owners):
             return False
     return True
+
+
+@lru_cache(maxsize=100_000)
+def _is_common(arabic_form: str) -> bool:
+    return key_weight(arabic_key(arabic_form)) <= OWNER_MAX_WEIGHT
