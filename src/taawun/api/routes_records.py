@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from taawun.access.records import RecordAccess, RecordFilter
+from taawun.api.body_schema import component_schema
 from taawun.api.deps import Conn, CurrentActor
 from taawun.domain.enums import CrimeArea, Kind, RecordStatus
 from taawun.domain.errors import InvalidInput
@@ -61,15 +62,8 @@ async def _bulk_body(request: Request) -> BulkIn:
         raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
 
 
-def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON schema pointing at the shared component schemas (the record kinds are there already)."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    schema.pop("$defs", None)
-    return schema
-
-
 @router.post("/records/bulk", status_code=201, openapi_extra={"requestBody": {
-    "required": True, "content": {"application/json": {"schema": _schema_of(BulkIn)}}}})
+    "required": True, "content": {"application/json": {"schema": component_schema(BulkIn)}}}})
 def bulk_create(conn: Conn, actor: CurrentActor, body: Annotated[BulkIn, Depends(_bulk_body)]) -> dict[str, Any]:
     """Create up to 10,000 records at once; if one is refused, none is written."""
     rows = svc.bulk_create(conn, actor, body.records)

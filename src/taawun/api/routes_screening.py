@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from taawun.access import screening as gate
+from taawun.api.body_schema import component_schema
 from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of
 from taawun.api.screening_state import screening_index
 from taawun.domain.errors import InvalidInput, TaawunError
@@ -71,7 +72,7 @@ async def _read_travellers(request: Request) -> list[TravellerQuery]:
 
 
 @router.post("/screen/batch", openapi_extra={"requestBody": {"content": {
-    "application/json": {"schema": {"$ref": "#/components/schemas/BatchIn"}},
+    "application/json": {"schema": component_schema(BatchIn)},
     "text/csv": {"schema": {"type": "string"}}}}})
 async def screen_batch(request: Request, actor: ActorOnly, index: Index) -> Any:
     """A passenger list (JSON `{"travellers": [...]}` or CSV) answered in order, one result per traveller.
