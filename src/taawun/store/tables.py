@@ -140,7 +140,7 @@ record_terms = Table(
     Column("term", String(80), nullable=False),
     Column("record_id", Id, nullable=False),
     UniqueConstraint("term", "record_id", name="uq_record_terms"),
-    Index("ix_record_terms_record", "record_id"),
+    Index("ix_record_terms_record_term", "record_id", "term"),
 )
 
 record_versions = Table(
