@@ -7,11 +7,13 @@ sent on only by its owner, and a recipient that the owner does not share the rec
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from taawun.access.actor import Actor
@@ -26,6 +28,8 @@ from taawun.web.i18n import N_
 from taawun.web.pages import Page, can, register
 from taawun.web.render import render
 from taawun.web.routing import WebActor, WebRoute, begin
+
+M = TypeVar("M", bound=BaseModel)
 
 router = APIRouter(route_class=WebRoute)
 register(Page("diffusions", "/diffusions", N_("Diffusions"), order=36, allowed=can("read")))
@@ -98,14 +102,21 @@ def diffusion_page(request: Request, actor: WebActor, diffusion_id: str) -> Resp
     return _view(request, actor, diffusion_id)
 
 
-def _reply(request: Request, actor: Actor, diffusion_id: str, text: str) -> Response:
+def _answer(request: Request, actor: Actor, diffusion_id: str, model: type[M], data: dict[str, Any],
+            act: Callable[[Connection, M], object]) -> Response:
+    """Validate a form on a diffusion's page with the API's model, act, and return to the page."""
     try:
-        body = ReplyIn.model_validate({"text": text})
+        body = model.model_validate(data)
     except ValidationError as exc:
         return _view(request, actor, diffusion_id, _errors(exc), status=422)
     with begin(request) as conn:
-        svc.reply(conn, actor, diffusion_id, body.text)
+        act(conn, body)
     return RedirectResponse(f"/diffusions/{diffusion_id}", status_code=303)
+
+
+def _reply(request: Request, actor: Actor, diffusion_id: str, text: str) -> Response:
+    return _answer(request, actor, diffusion_id, ReplyIn, {"text": text},
+                   lambda conn, body: svc.reply(conn, actor, diffusion_id, body.text))
 
 
 @router.post("/diffusions/{diffusion_id}/reply")
@@ -115,13 +126,8 @@ async def reply(request: Request, actor: WebActor, diffusion_id: str) -> Respons
 
 
 def _withdraw(request: Request, actor: Actor, diffusion_id: str, reason: str) -> Response:
-    try:
-        body = WithdrawIn.model_validate({"reason": reason or None})
-    except ValidationError as exc:
-        return _view(request, actor, diffusion_id, _errors(exc), status=422)
-    with begin(request) as conn:
-        svc.withdraw(conn, actor, diffusion_id, body.reason)
-    return RedirectResponse(f"/diffusions/{diffusion_id}", status_code=303)
+    return _answer(request, actor, diffusion_id, WithdrawIn, {"reason": reason or None},
+                   lambda conn, body: svc.withdraw(conn, actor, diffusion_id, body.reason))
 
 
 @router.post("/diffusions/{diffusion_id}/withdraw")
