@@ -49,7 +49,9 @@ def update(template: Catalog, lang: str) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = Catalog(locale=lang, project="Taawun", version="0.1.0", fuzzy=False)
     catalog.header_comment = _header(lang)
+    created = catalog.creation_date  # Catalog.update stamps "now": a run that changes nothing must change nothing
     catalog.update(template, no_fuzzy_matching=True)
+    catalog.creation_date = created
     catalog.obsolete.clear()
     with open(path, "wb") as fh:
         write_po(fh, catalog, **_WRITE)  # type: ignore[arg-type]
