@@ -179,7 +179,11 @@ class PersonIndex:
 
     # -- search ---------------------------------------------------------------------------
     def _similar(self, tok: Token) -> dict[int, float]:
-        return self._vocab.similar(tok, MIN_PAIR_SIM)
+        """The vocabulary parts that open candidates (>= CAND_MIN_SIM), complete. Weaker pairs (down to
+        MIN_PAIR_SIM) only refine the exact score of an entry that is a candidate anyway: they are
+        scored per entry (`_entry_score`), which costs far less than listing them for the whole
+        vocabulary, where the low cut-off lets hundreds of parts through the cheap bounds."""
+        return self._vocab.similar(tok, CAND_MIN_SIM)
 
     @staticmethod
     def _prefix(qtoks: Sequence[Token], floor: float) -> list[int]:
@@ -206,17 +210,16 @@ class PersonIndex:
         cands: list[tuple[float, int, int]] = []
         lazy: dict[tuple[int, int], float] = {}
         for i, sm in enumerate(sims):
-            initial = qtoks[i].is_initial
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
-                if v is None and initial:
-                    # an initial may stand for any part with its letter: scored here, not listed
+                if v is None:
+                    # not listed: below CAND_MIN_SIM, or an initial (which may stand for any part
+                    # with its letter); scored here (cached per pair) so the score stays exact
                     v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
                     if v < MIN_PAIR_SIM:
                         continue
                     lazy[i, j] = v
-                if v is not None:
-                    cands.append((v, i, j))
+                cands.append((v, i, j))
         nq = len(qtoks)
         ne = len(tids)
         if not cands:
