@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, User
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -49,3 +49,10 @@ def signed_in(app: FastAPI, username: str, lang: str | None = None) -> Browser:
     if lang:
         browser.language(lang)
     return browser
+
+
+def api_create(app: FastAPI, user: User, body: dict) -> dict:
+    """Create a record through the API (the pages under test read it, they do not make it)."""
+    r = TestClient(app).post("/api/v1/records", json=body, headers=user.headers)
+    assert r.status_code == 201, r.text
+    return r.json()

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from tests.conftest import User
 from tests.test_screening import WANTED
-from tests.web.helpers import signed_in
-from tests.web.server import create_web_app
-
-
-@pytest.fixture
-def app(engine: Engine) -> Iterator[FastAPI]:
-    application = create_web_app(engine)
-    with TestClient(application):
-        yield application
-
-
-def _api_create(app: FastAPI, user: User, body: dict) -> dict:
-    r = TestClient(app).post("/api/v1/records", json=body, headers=user.headers)
-    assert r.status_code == 201, r.text
-    return r.json()
+from tests.web.helpers import api_create, signed_in
 
 
 def test_send_reply_withdraw(app: FastAPI, users: dict[str, User]) -> None:
-    record = _api_create(app, users["mar_officer"], WANTED)["id"]
+    record = api_create(app, users["mar_officer"], WANTED)["id"]
     officer = signed_in(app, "mar_officer")
     assert f"/diffusions/new?record={record}" in officer.get(f"/records/{record}").text
     page = f"/diffusions/new?record={record}"
@@ -64,7 +46,7 @@ def test_send_reply_withdraw(app: FastAPI, users: dict[str, User]) -> None:
 
 
 def test_bad_input_and_sharing_rules_are_messages(app: FastAPI, users: dict[str, User]) -> None:
-    restricted = _api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only",
+    restricted = api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only",
                                                                                    "members": ["ARE", "SVK"]}})["id"]
     officer = signed_in(app, "mar_officer")
     page = f"/diffusions/new?record={restricted}"
@@ -80,14 +62,14 @@ def test_bad_input_and_sharing_rules_are_messages(app: FastAPI, users: dict[str,
     are = signed_in(app, "are_officer")
     r = are.post_form(page, "/diffusions/new", {"record_id": restricted, "request": "arrest", "members": "FRA"})
     assert r.status_code == 422 and "does not share this record with FRA" in r.text
-    h2 = _api_create(app, users["mar_officer"], {**WANTED, "handling": "H2"})["id"]
+    h2 = api_create(app, users["mar_officer"], {**WANTED, "handling": "H2"})["id"]
     r = are.post_form(f"/diffusions/new?record={h2}", "/diffusions/new",
                       {"record_id": h2, "request": "arrest", "members": "SVK"})
     assert r.status_code == 403 and "H2" in r.text
 
 
 def test_hidden_record_cannot_be_sent_or_seen(app: FastAPI, users: dict[str, User]) -> None:
-    hidden = _api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only",
+    hidden = api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only",
                                                                                "members": ["ARE"]}})["id"]
     svk = signed_in(app, "svk_officer")
     r = svk.get(f"/diffusions/new?record={hidden}")

@@ -4,17 +4,13 @@ public page (no sign-in, extracts only). Fictitious people only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from tests.conftest import User
 from tests.test_notices import DATA
-from tests.web.helpers import Browser, signed_in
-from tests.web.server import create_web_app
+from tests.web.helpers import Browser, api_create, signed_in
 from tests.web.test_pages import _check_page
 
 SUBJECT = {"kind": "person", "names": [{"full": "Karim Benali"}], "birth_date": "1985-04-11",
@@ -27,17 +23,8 @@ RED_FORM = {"type": "red", "summary": "Armed robbery of a jewellery shop in Casa
 PASS_ALL = {f"mark_{item}": "pass" for item in ("neutrality", "human_rights", "minimum_data", "data_quality")}
 
 
-@pytest.fixture
-def app(engine: Engine) -> Iterator[FastAPI]:
-    application = create_web_app(engine)
-    with TestClient(application):
-        yield application
-
-
 def _subject(app: FastAPI, user: User, **extra: object) -> str:
-    r = TestClient(app).post("/api/v1/records", json={**SUBJECT, **extra}, headers=user.headers)
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
+    return str(api_create(app, user, {**SUBJECT, **extra})["id"])
 
 
 def _request(officer: Browser, subject_id: str, **extra: str) -> str:

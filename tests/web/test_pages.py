@@ -4,34 +4,18 @@ properties (CSRF, CSP, cookies, 404 for hidden records, lockout) and the main fl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from taawun.web import pages
 from tests.conftest import User
 from tests.test_screening import WANTED
-from tests.web.helpers import Browser, csrf_of, signed_in
-from tests.web.server import create_web_app
+from tests.web.helpers import Browser, api_create, csrf_of, signed_in
 
 ROLES = ["mar_officer", "mar_analyst", "mar_frontline", "mar_admin", "gs_reviewer", "un_analyst"]
 LANGS = ["ar", "en", "fr", "es"]
-
-
-@pytest.fixture
-def app(engine: Engine) -> Iterator[FastAPI]:
-    application = create_web_app(engine)
-    with TestClient(application):  # runs the start-up once
-        yield application
-
-
-def _api_create(app: FastAPI, user: User, body: dict) -> dict:
-    r = TestClient(app).post("/api/v1/records", json=body, headers=user.headers)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def _check_page(html: str) -> None:
@@ -44,7 +28,7 @@ def _check_page(html: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_renders_for_every_role(app: FastAPI, users: dict[str, User], lang: str) -> None:
-    record = _api_create(app, users["mar_officer"], WANTED)
+    record = api_create(app, users["mar_officer"], WANTED)
     for username in ROLES:
         browser = signed_in(app, username, lang)
         actor = users[username].actor
@@ -130,7 +114,7 @@ def test_security_headers_and_cookie_flags(app: FastAPI) -> None:
 
 def test_hidden_record_is_a_404_page(app: FastAPI, users: dict[str, User]) -> None:
     body = {**WANTED, "restriction": {"mode": "only", "members": ["ARE", "SVK"]}}
-    record = _api_create(app, users["mar_officer"], body)
+    record = api_create(app, users["mar_officer"], body)
     r = signed_in(app, "fra_analyst").get(f"/records/{record['id']}")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
     assert "الحداد" not in r.text and "Haddad" not in r.text
@@ -160,7 +144,7 @@ def test_logout_revokes_the_session(app: FastAPI) -> None:
 
 
 def test_screening_verdicts(app: FastAPI, users: dict[str, User]) -> None:
-    _api_create(app, users["mar_officer"], WANTED)
+    api_create(app, users["mar_officer"], WANTED)
     svk = signed_in(app, "svk_analyst")
     r = svk.post_form("/screen", "/screen", {"name": "يوسف عبد الرحمن الحداد", "birth_date": "1984-07-12"})
     assert r.status_code == 200 and 'data-result="hit"' in r.text and "HIT" in r.text
@@ -176,7 +160,7 @@ def test_screening_verdicts(app: FastAPI, users: dict[str, User]) -> None:
 
 def test_screening_hidden_record_contact_owner(app: FastAPI, users: dict[str, User]) -> None:
     body = {**WANTED, "restriction": {"mode": "only", "members": ["ARE"]}, "hit_disclosure": "contact_owner"}
-    record = _api_create(app, users["mar_officer"], body)
+    record = api_create(app, users["mar_officer"], body)
     r = signed_in(app, "mar_frontline").get("/screen")
     assert r.status_code == 200
     r = signed_in(app, "svk_analyst").post_form("/screen", "/screen", {"name": "Youssef El Haddad",
@@ -186,7 +170,7 @@ def test_screening_hidden_record_contact_owner(app: FastAPI, users: dict[str, Us
 
 
 def test_passenger_list_and_csv_download(app: FastAPI, users: dict[str, User]) -> None:
-    _api_create(app, users["mar_officer"], WANTED)
+    api_create(app, users["mar_officer"], WANTED)
     svk = signed_in(app, "svk_analyst")
     csv_text = ("names,birth_date,nationalities,reference\n"
                 "Lukas Novak,1990-02-03,SVK,a\n"
@@ -238,7 +222,7 @@ def test_create_edit_person_with_restriction(app: FastAPI) -> None:
 
 
 def test_records_list_filters_by_post(app: FastAPI, users: dict[str, User]) -> None:
-    _api_create(app, users["mar_officer"], WANTED)
+    api_create(app, users["mar_officer"], WANTED)
     analyst = signed_in(app, "svk_analyst")
     r = analyst.post_form("/records", "/records", {"q": "Haddad", "kind": "person", "crime_area": "terrorism"})
     assert r.status_code == 200 and "يوسف عبد الرحمن الحداد" in r.text
@@ -252,7 +236,7 @@ def test_records_list_filters_by_post(app: FastAPI, users: dict[str, User]) -> N
 
 
 def test_inbox_and_answering_a_hit(app: FastAPI, users: dict[str, User]) -> None:
-    _api_create(app, users["mar_officer"], WANTED)
+    api_create(app, users["mar_officer"], WANTED)
     signed_in(app, "svk_analyst").post_form("/screen", "/screen", {"name": "Youssef El Haddad",
                                                                   "location": "BTS T1"})
     officer = signed_in(app, "mar_officer")
@@ -302,7 +286,7 @@ def test_language_switch_redirects_only_within_the_site(app: FastAPI) -> None:
 
 
 def test_dashboard_charts_are_inline_svg(app: FastAPI, users: dict[str, User]) -> None:
-    _api_create(app, users["mar_officer"], WANTED)
+    api_create(app, users["mar_officer"], WANTED)
     signed_in(app, "svk_analyst").post_form("/screen", "/screen", {"name": "Youssef El Haddad"})
     for lang in ("en", "ar"):
         html = signed_in(app, "mar_officer", lang).get("/dashboard").text

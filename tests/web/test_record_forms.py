@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from tests.conftest import User
 from tests.test_screening import WANTED
-from tests.web.helpers import signed_in
-from tests.web.server import create_web_app
+from tests.web.helpers import api_create, signed_in
 
 SHARING = {"restriction_mode": "all_members", "hit_disclosure": "contact_owner", "handling": "H0"}
-
-
-@pytest.fixture
-def app(engine: Engine) -> Iterator[FastAPI]:
-    application = create_web_app(engine)
-    with TestClient(application):
-        yield application
-
-
-def _api_create(app: FastAPI, user: User, body: dict) -> dict:
-    r = TestClient(app).post("/api/v1/records", json=body, headers=user.headers)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def _create(browser, kind: str, form: dict) -> str:  # type: ignore[no-untyped-def]
@@ -104,9 +87,9 @@ def test_link_vehicle_to_case_shows_on_both_pages(app: FastAPI) -> None:
 
 
 def test_hidden_record_cannot_be_reached_through_any_record_page(app: FastAPI, users: dict[str, User]) -> None:
-    hidden = _api_create(app, users["mar_officer"],
+    hidden = api_create(app, users["mar_officer"],
                          {**WANTED, "restriction": {"mode": "only", "members": ["ARE"]}})["id"]
-    visible = _api_create(app, users["svk_officer"], {"kind": "vehicle", "plate": "SK-001-AA"})["id"]
+    visible = api_create(app, users["svk_officer"], {"kind": "vehicle", "plate": "SK-001-AA"})["id"]
     outsider = signed_in(app, "svk_officer")
     for path in (f"/records/{hidden}", f"/records/{hidden}/edit", f"/records/new/link?source={hidden}"):
         r = outsider.get(path)
@@ -137,9 +120,9 @@ def _stat(html: str, label: str) -> int:
 def test_dashboard_counts_only_what_the_viewer_may_see(app: FastAPI, users: dict[str, User],
                                                        engine: Engine) -> None:
     before = _stat(signed_in(app, "svk_analyst").get("/dashboard").text, "active records you can see")
-    _api_create(app, users["mar_officer"], {**WANTED, "crime_areas": ["cultural_property"],
+    api_create(app, users["mar_officer"], {**WANTED, "crime_areas": ["cultural_property"],
                                             "restriction": {"mode": "only", "members": ["ARE"]}})
-    _api_create(app, users["mar_officer"], {"kind": "firearm", "serial": "AK-1", "crime_areas": ["firearms"]})
+    api_create(app, users["mar_officer"], {"kind": "firearm", "serial": "AK-1", "crime_areas": ["firearms"]})
     outsider = signed_in(app, "svk_analyst").get("/dashboard").text
     assert _stat(outsider, "active records you can see") == before + 1
     assert "Firearms trafficking" in outsider and "Cultural property" not in outsider
@@ -155,11 +138,11 @@ def test_dashboard_counts_only_what_the_viewer_may_see(app: FastAPI, users: dict
 
 
 def test_delete_needs_confirmation_and_ownership(app: FastAPI, users: dict[str, User]) -> None:
-    vehicle = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "DEL-1"})["id"]
+    vehicle = api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "DEL-1"})["id"]
     path = f"/records/{vehicle}"
     # Another country's officer who may see it may not delete it (403, as in the API); one who may not see it: 404.
     assert signed_in(app, "svk_officer").post_form(path, f"{path}/delete", {"confirm": "yes"}).status_code == 403
-    hidden = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "DEL-2",
+    hidden = api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "DEL-2",
                                                      "restriction": {"mode": "only", "members": ["ARE"]}})["id"]
     r = signed_in(app, "svk_officer").post_form(path, f"/records/{hidden}/delete", {"confirm": "yes"})
     assert r.status_code == 404 and "DEL-2" not in r.text
@@ -171,8 +154,8 @@ def test_delete_needs_confirmation_and_ownership(app: FastAPI, users: dict[str, 
 
 
 def test_link_form_finds_the_other_end_through_the_gate(app: FastAPI, users: dict[str, User]) -> None:
-    hidden = _api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only", "members": ["ARE"]}})
-    shared = _api_create(app, users["mar_officer"], {**WANTED, "names": [{"full": "Youssef Haddad Benkirane"}]})
+    hidden = api_create(app, users["mar_officer"], {**WANTED, "restriction": {"mode": "only", "members": ["ARE"]}})
+    shared = api_create(app, users["mar_officer"], {**WANTED, "names": [{"full": "Youssef Haddad Benkirane"}]})
     officer = signed_in(app, "svk_officer")
     own = _create(officer, "vehicle", {"plate": "BA-123-XY"})
     base = {**SHARING, "source_id": own, "link_type": "used", "target_id": "", "note": "kept"}
@@ -191,10 +174,10 @@ def test_link_form_finds_the_other_end_through_the_gate(app: FastAPI, users: dic
 def test_export_from_the_list_respects_visibility_and_h2(app: FastAPI, users: dict[str, User]) -> None:
     import json
 
-    shared = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-1", "crime_areas": ["drugs"]})
-    h2 = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-2", "handling": "H2",
+    shared = api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-1", "crime_areas": ["drugs"]})
+    h2 = api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-2", "handling": "H2",
                                                  "crime_areas": ["drugs"]})
-    hidden = _api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-3", "crime_areas": ["drugs"],
+    hidden = api_create(app, users["mar_officer"], {"kind": "vehicle", "plate": "EXP-3", "crime_areas": ["drugs"],
                                                      "restriction": {"mode": "only", "members": ["ARE"]}})
     analyst = signed_in(app, "svk_analyst")
     r = analyst.post_form("/records", "/records/export", {"kind": "vehicle", "crime_area": "drugs"})
