@@ -150,38 +150,47 @@ def person(name: str = "Karim Benali", **extra: object) -> dict[str, object]:
     return body
 
 
-# --- two real server processes on the test database (screening workers, group commit) -------------
-def _free_port() -> int:
+# --- real server processes on the test database (screening workers, group commit, browser tests) ---
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
+def spawn_server(factory: str, db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start uvicorn on ``factory`` (module:function) against the test database; returns it and its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"], env={**os.environ, "TAAWUN_DB": db_url}, cwd=REPO_ROOT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 180  # a loaded 2-core CI machine can take a minute to import the app
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"server at {url} did not start")
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def workers(db_url: str, users: dict[str, User]) -> Iterator[list[str]]:
-    env = {**os.environ, "TAAWUN_DB": db_url}
-    procs, urls = [], []
-    for _ in range(2):
-        port = _free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "taawun.api.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"], env=env))
-        urls.append(f"http://127.0.0.1:{port}")
+    started = [spawn_server("taawun.api.app:create_app", db_url) for _ in range(2)]
     try:
-        for url in urls:
-            deadline = time.monotonic() + 180  # a loaded 2-core CI machine can take a minute to import the app
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"server at {url} did not start")
-                time.sleep(0.2)
-        yield urls
+        for proc, url in started:
+            wait_until_serving(url, proc)
+        yield [url for _, url in started]
     finally:
-        for proc in procs:
+        for proc, _ in started:
             proc.terminate()
-        for proc in procs:
+        for proc, _ in started:
             proc.wait(timeout=20)

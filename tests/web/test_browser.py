@@ -7,11 +7,6 @@ test-artifacts/ (git-ignored). Accessibility is checked with axe-core injected i
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +18,7 @@ from sqlalchemy import Engine
 from taawun.access import identity
 from taawun.access.actor import SYSTEM
 from taawun.domain.enums import Role
-from tests.conftest import PASSWORD, User
+from tests.conftest import PASSWORD, User, spawn_server, wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -46,33 +41,14 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
     .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(db_url: str, engine: Engine, users: dict[str, User]) -> Iterator[str]:
     with engine.begin() as conn:
         identity.add_user(conn, SYSTEM, username="svk_frontline", org_code="SVK", role=Role.FRONTLINE,
                           password=PASSWORD)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.web.server:create_web_app", "--factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            env={**os.environ, "TAAWUN_DB": db_url}, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = spawn_server("tests.web.server:create_web_app", db_url)
     try:
-        deadline = time.monotonic() + 180  # a loaded 2-core CI machine can take a minute to import the app
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+        wait_until_serving(url, proc)
         yield url
     finally:
         proc.terminate()
