@@ -271,7 +271,7 @@ def _latin_parts(words: list[str]) -> list[Part]:
 
 
 # --- Arabic --------------------------------------------------------------------------------
-def _ar_strip_article(tok: str) -> str:
+def strip_arabic_article(tok: str) -> str:
     if tok.startswith("ال") and len(tok) >= 4:
         return tok[2:]
     return tok
@@ -305,17 +305,17 @@ def _arabic_parts(words: list[str]) -> list[Part]:
         nxt = toks[i + 1] if i + 1 < n else None
         if nxt is not None and (t == _AR_ABD or t in _AR_ABU) and nxt not in _AR_SECOND:
             prefix = "عبد" if t == _AR_ABD else "ابو"
-            parts.append(Part(AR, (prefix + _ar_strip_article(nxt),), t + " " + nxt))
+            parts.append(Part(AR, (prefix + strip_arabic_article(nxt),), t + " " + nxt))
             i += 2
             continue
         if nxt is not None and t in _AR_FILIAL:
             step = 2
             if (nxt == _AR_ABD or nxt in _AR_ABU) and i + 2 < n:  # بن عبد السلام
                 prefix = "عبد" if nxt == _AR_ABD else "ابو"
-                core = prefix + _ar_strip_article(toks[i + 2])
+                core = prefix + strip_arabic_article(toks[i + 2])
                 step = 3
             else:
-                core = _ar_core(_ar_strip_article(nxt))
+                core = _ar_core(strip_arabic_article(nxt))
             parts.append(Part(AR, (t + core, core), " ".join(toks[i : i + step])))
             i += step
             continue
@@ -329,12 +329,12 @@ def _arabic_parts(words: list[str]) -> list[Part]:
             i += 1
             continue
         if t.endswith(_AR_APART) and len(t) >= len(_AR_APART) + 2:
-            stem = _ar_strip_article(t[: -len(_AR_APART)])
+            stem = strip_arabic_article(t[: -len(_AR_APART)])
             parts.append(Part(AR, (_ar_core(stem),), t))
             parts.append(Part(AR, (_AR_APART[2:],), t))
             i += 1
             continue
-        stripped = _ar_strip_article(t)
+        stripped = strip_arabic_article(t)
         core = _ar_core(stripped)
         forms = (core,) if stripped == t else (core, _ar_core(t))
         parts.append(Part(AR, forms, t))

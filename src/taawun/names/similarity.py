@@ -18,7 +18,7 @@ from rapidfuzz.fuzz import ratio
 
 from taawun.names.normalize import fold_arabic
 from taawun.names.phonetic import arabic_key, arabic_vowel_conflicts, latin_vowel_conflicts, vowel_conflicts
-from taawun.names.segment import AR
+from taawun.names.segment import AR, strip_arabic_article
 from taawun.names.tables import key_weight, spelling_owners
 from taawun.names.tokens import Token
 
@@ -244,9 +244,7 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
 def _same_name_form(form: str) -> str:
     """An Arabic form up to what Latin spellings cannot tell apart: the article, the letters
     Persian and Urdu write differently, and the final vowel letter (ساره / سارا, نوره / نورا)."""
-    form = fold_arabic(form)
-    if form.startswith("ال") and len(form) >= 4:
-        form = form[2:]
+    form = strip_arabic_article(fold_arabic(form))
     return form[:-1] if len(form) >= 3 and form[-1] in "هاىء" else form
 
 
