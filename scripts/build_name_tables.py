@@ -46,6 +46,12 @@ def _single_form(text: str) -> tuple[str, str] | None:
     return parts[0].script, parts[0].forms[0]
 
 
+def key_agreement(arabic: str, latin: str) -> float:
+    """How well the consonant skeletons of an Arabic token and a Latin spelling agree (0..1)."""
+    ka = arabic_key(arabic)
+    return max((Levenshtein.normalized_similarity(ka, k) for k in latin_keys(latin)), default=0.0)
+
+
 def build_spellings(data: Path) -> dict[str, list[str]]:
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 
@@ -54,8 +60,7 @@ def build_spellings(data: Path) -> dict[str, list[str]]:
         b = _single_form(lat)
         if a is None or b is None or a[0] != AR or b[0] == AR:
             return
-        ka = arabic_key(a[1])
-        if max((Levenshtein.normalized_similarity(ka, k) for k in latin_keys(b[1])), default=0.0) < MIN_KEY_SIM:
+        if key_agreement(a[1], b[1]) < MIN_KEY_SIM:
             return
         counts[a[1]][b[1]] += n
 
@@ -76,10 +81,8 @@ def build_spellings(data: Path) -> dict[str, list[str]]:
 def build_owners(spellings: dict[str, list[str]]) -> dict[str, list[str]]:
     owners: dict[str, list[str]] = collections.defaultdict(list)
     for ar, latins in spellings.items():
-        akey = arabic_key(ar)
         for lat in latins:
-            agreement = max((Levenshtein.normalized_similarity(akey, k) for k in latin_keys(lat)), default=0.0)
-            if agreement >= OWNER_MIN_KEY_SIM:
+            if key_agreement(ar, lat) >= OWNER_MIN_KEY_SIM:
                 owners[lat].append(ar)
     return {lat: sorted(ars) for lat, ars in sorted(owners.items())}
 

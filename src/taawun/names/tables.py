@@ -10,15 +10,20 @@ import json
 import math
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 _DATA = Path(__file__).resolve().parent / "data"
+
+
+def _read(name: str) -> Any:
+    with gzip.open(_DATA / name, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 @cache
 def spellings() -> dict[str, tuple[str, ...]]:
     """Arabic name token -> attested Latin spellings (from word-level transliteration tables)."""
-    with gzip.open(_DATA / "spellings.json.gz", "rt", encoding="utf-8") as fh:
-        raw: dict[str, list[str]] = json.load(fh)
+    raw: dict[str, list[str]] = _read("spellings.json.gz")
     return {k: tuple(v) for k, v in raw.items()}
 
 
@@ -26,15 +31,13 @@ def spellings() -> dict[str, tuple[str, ...]]:
 def spelling_owners() -> dict[str, frozenset[str]]:
     """Latin spelling -> the Arabic name tokens it is an attested spelling of (the reverse of
     `spellings`, without owners whose consonants disagree with the spelling)."""
-    with gzip.open(_DATA / "spelling_owners.json.gz", "rt", encoding="utf-8") as fh:
-        raw: dict[str, list[str]] = json.load(fh)
+    raw: dict[str, list[str]] = _read("spelling_owners.json.gz")
     return {k: frozenset(v) for k, v in raw.items()}
 
 
 @cache
 def _df() -> tuple[dict[str, int], int, int]:
-    with gzip.open(_DATA / "token_df.json.gz", "rt", encoding="utf-8") as fh:
-        raw = json.load(fh)
+    raw = _read("token_df.json.gz")
     return raw["df"], int(raw["persons"]), int(raw["min_df"])
 
 
