@@ -18,6 +18,7 @@ transliterators commonly confuse (s/sh/z/th, d/t, g/j/k/q, kh/h), for a fuzzier 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _V = "V"
@@ -199,6 +200,28 @@ _SHORT_PAIRS = frozenset({"ae", "ai", "ea", "ia", "io", "ua", "ao", "oa", "eh"})
 _SATISFIES = {"a": frozenset("ae"), "u": frozenset("ou"), "i": frozenset("ie"), "y": frozenset("iea")}
 
 
+_DIPHTHONG_I = re.compile("[ae]i")
+_FINAL_SOUNDED = frozenset("aou")  # Latin final vowels Arabic writes with a letter (ا ى ه ة و ع ء)
+
+
+def _final_vowels_disagree(ar: str, lat: str) -> bool:
+    """Whether a name's ending says it is another name: Noura (نوره) is not Nour (نور),
+    Lotfia is not Lotfi or Latif, Mahasneh is not Mohsen.
+
+    Arabic always writes a final vowel, and the ta marbuta of feminine names and many family
+    names (the `h` left by dropping final ه). A Latin -i/-y needs ي; a Latin -a/-o/-u/-ah/-eh
+    needs a final vowel letter, ع or ه; a final ه needs a Latin final vowel. A bare final e
+    is French and silent (Boumediene = بومدين), so it says nothing.
+    """
+    if lat and lat[-1] == "i":
+        return "i" not in ar and "y" not in ar
+    if not ar:
+        return bool(lat) and (lat[-1] in _FINAL_SOUNDED or lat.endswith("eh"))
+    if ar[-1] == "h" and "h" not in lat:
+        return not lat or lat[-1] not in "aeiou"
+    return False
+
+
 def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
     """(conflicts, agreement) of an Arabic and a Latin shape at aligned consonants.
 
@@ -220,8 +243,11 @@ def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple
             if not (_SATISFIES[req] & set(lv)):
                 bad += 1.0
                 ok_all = False
-        if i == last_a and j == last_l and lv and lv[-1] == "i" and "i" not in ar[i] and "y" not in ar[i]:
+        if i == last_a and j == last_l and _final_vowels_disagree(ar[i], lv):
             bad += 1.0
+            ok_all = False
+        if reqs and _DIPHTHONG_I.search(lv) and not any(c in ar[i] for c in "iy'"):
+            bad += 1.0  # Haytham (هيثم) writes a ي that Hatim (حاتم) has not
             ok_all = False
         if ok_all and not ar[i] and len(lv) >= 2 and lv not in _SHORT_PAIRS:
             half += 1  # Latin writes a long vowel (ei, ou, ee) where the Arabic writes none
