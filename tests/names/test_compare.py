@@ -92,3 +92,12 @@ def test_spelling_of_another_name_scores_below_the_right_spelling(wrong: str, ri
 def test_disagreeing_common_part_still_counts_against_a_match() -> None:
     # "Ali" weighs little when it agrees, but Alaa for علي is a different given name
     assert compare("Alaa Mezher", "علي مزهر").score < compare("Ali Mezher", "علي مزهر").score - 0.08
+
+
+def test_parts_in_another_order_still_hit_but_rank_below_the_same_order() -> None:
+    # "Khalid Samir" (Khalid son of Samir) and "Samir Khalid" may be father and son
+    same_order = compare("Khalid Samir", "خالد سمير").score
+    swapped = compare("Samir Khalid", "خالد سمير").score
+    assert swapped >= DEFAULT_THRESHOLD
+    assert swapped < same_order
+    assert compare("Samir Khalid", "خالد سمير").score == compare("خالد سمير", "Samir Khalid").score

@@ -1,6 +1,7 @@
 """Name-level scoring: align the parts of two names and weigh them by rarity.
 
-Order is free (Arabic chains are reordered, family names move), parts may be missing on either
+Order is nearly free (family names move; a crossed alignment keeps ORDER_FACTOR of its score,
+because a chain read in another order may be another person), parts may be missing on either
 side (a passport shows four links of a chain, a report two), and common parts count little.
 The score is a weighted Dice over aligned parts:
 
@@ -13,7 +14,7 @@ when both names have parts left over, those parts disagree, which is charged in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -32,6 +33,17 @@ CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagr
 # person as Zuhair for Zahran. The shortfall of an aligned pair is charged at no less than
 # this weight per part.
 DISAGREEMENT_WEIGHT = 0.6
+# Order is free but not meaningless: in a chain, "Khalid Abdulrahman" (Khalid son of
+# Abdulrahman) and "Abdulrahman Khalid" are father and son, or strangers. A name whose aligned
+# parts come in another order keeps this share of its score: a surname-first listing of the same
+# person still hits, and ranks below the name in its own order.
+ORDER_FACTOR = 0.92
+
+
+def order_factor(aligned: Iterable[tuple[int, int]]) -> float:
+    """ORDER_FACTOR when the aligned (part of a, part of b) pairs cross each other, else 1."""
+    seq = [j for _, j in sorted(aligned)]
+    return ORDER_FACTOR if any(x > y for x, y in zip(seq, seq[1:], strict=False)) else 1.0
 
 
 def pair_terms(sim: float, weight: float, parts: int) -> tuple[float, float]:
@@ -118,7 +130,7 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swap
     rest_a = sum(t.weight for k, t in enumerate(ta) if k not in used_a)
     rest_b = sum(t.weight for k, t in enumerate(tb) if k not in used_b)
     den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
-    return round(num / den, 6) if den > 0 else 0.0
+    return round(num / den * order_factor((i, js[0]) for i, js, _, _ in pairs), 6) if den > 0 else 0.0
 
 
 def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
