@@ -101,3 +101,10 @@ def test_parts_in_another_order_still_hit_but_rank_below_the_same_order() -> Non
     assert swapped >= DEFAULT_THRESHOLD
     assert swapped < same_order
     assert compare("Samir Khalid", "خالد سمير").score == compare("خالد سمير", "Samir Khalid").score
+
+
+def test_a_table_pairing_a_spelling_with_half_a_compound_does_not_discount_the_compound() -> None:
+    # the word tables pair "abdallah" with عبد (the first half of عبد الله): that is no other name
+    assert compare("Abdallah Mansour", "عبد الله منصور").score >= 0.95
+    # داوود and داود are one name written two ways
+    assert compare("Dawoud Mansour", "داوود منصور").score >= DEFAULT_THRESHOLD
