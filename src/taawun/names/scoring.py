@@ -35,9 +35,11 @@ CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagr
 DISAGREEMENT_WEIGHT = 0.6
 # Order is free but not meaningless: in a chain, "Khalid Abdulrahman" (Khalid son of
 # Abdulrahman) and "Abdulrahman Khalid" are father and son, or strangers. A name whose aligned
-# parts come in another order keeps this share of its score: a surname-first listing of the same
-# person still hits, and ranks below the name in its own order.
-ORDER_FACTOR = 0.92
+# parts come in another order keeps this share of its score, which brings a perfect reordered
+# name down to the hit threshold (DEFAULT_THRESHOLD, 0.88): a surname-first listing of the same
+# person is still a possible hit, ranks below the name in its own order, and needs another
+# agreeing attribute (a birth date) to be a strong one.
+ORDER_FACTOR = 0.88
 
 
 def order_factor(aligned: Iterable[tuple[int, int]]) -> float:
