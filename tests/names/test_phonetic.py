@@ -53,3 +53,15 @@ def test_a_latin_diphthong_needs_the_arabic_ya() -> None:
     # Haytham writes the ي of هيثم; Hatim (حاتم) has none
     assert _token_sim("هيثم", "haytham") > _token_sim("حاتم", "haytham") + 0.05
     assert _token_sim("حسين", "hussein") >= 0.9
+
+
+def test_compounds_keep_the_consonants_of_both_names() -> None:
+    # the l of Kamal/Jamal stays (segmentation already removed the article of الدين) ...
+    assert _token_sim("كمال الدين", "kamalaldin") >= 0.9
+    assert _token_sim("جمال الدين", "jamaleddine") >= 0.9
+    assert _token_sim("حسام الدين", "hosameldin") >= 0.9
+    # ... the alef opening the second name is a vowel, not a long a ...
+    assert _token_sim("عبد الاله", "abdul ilah") >= 0.9
+    assert _token_sim("ابو ايوب", "abouyoub") >= 0.9
+    # ... and a letter shared at the junction may be written once
+    assert _token_sim("اميررضا", "amirreza") >= 0.9
