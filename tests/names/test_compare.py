@@ -108,3 +108,8 @@ def test_a_table_pairing_a_spelling_with_half_a_compound_does_not_discount_the_c
     assert compare("Abdallah Mansour", "عبد الله منصور").score >= 0.95
     # داوود and داود are one name written two ways
     assert compare("Dawoud Mansour", "داوود منصور").score >= DEFAULT_THRESHOLD
+
+
+def test_a_name_with_repeated_parts_is_in_order_however_the_parts_were_paired() -> None:
+    # two parts match فهد and two match اسماعيل: the name is in its own order
+    assert compare("اسماعيل فهد اسماعيل الفهد", "Ismail Fahad Ismail Alfahad").score == 1.0

@@ -233,14 +233,14 @@ class PersonIndex:
         den = 0.0
         matched = 0
         poor = False
-        aligned: list[tuple[int, int]] = []
+        aligned: list[tuple[int, int, float]] = []
         for neg_v, _, _, _, i, j in cands:
             v = -neg_v
             if ua >> i & 1 or ub >> j & 1:
                 continue
             ua |= 1 << i
             ub |= 1 << j
-            aligned.append((i, j))
+            aligned.append((i, j, v))
             pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
             num += pn
             den += pd
@@ -256,7 +256,14 @@ class PersonIndex:
         rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
         rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
-        return round(num / den * order_factor(aligned), 6) if den > 0 else 0.0
+        if den <= 0:
+            return 0.0
+
+        def pair_sim(i: int, j: int) -> float:
+            v = sims[i].get(tids[j], lazy.get((i, j)))
+            return v if v is not None else token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+
+        return round(num / den * order_factor(aligned, pair_sim), 6)
 
     def _accumulator(self) -> np.ndarray:
         """Scratch per-entry score array reused by every search (kept zeroed between uses)."""

@@ -14,7 +14,7 @@ when both names have parts left over, those parts disagree, which is charged in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,10 +42,17 @@ DISAGREEMENT_WEIGHT = 0.6
 ORDER_FACTOR = 0.88
 
 
-def order_factor(aligned: Iterable[tuple[int, int]]) -> float:
-    """ORDER_FACTOR when the aligned (part of a, part of b) pairs cross each other, else 1."""
-    seq = [j for _, j in sorted(aligned)]
-    return ORDER_FACTOR if any(x > y for x, y in zip(seq, seq[1:], strict=False)) else 1.0
+def order_factor(aligned: Sequence[tuple[int, int, float]], sim: Callable[[int, int], float]) -> float:
+    """ORDER_FACTOR when the aligned (part of a, part of b, similarity) pairs cross and the same
+    parts paired in order would match worse, else 1. (Ismail Fahad Ismail Alfahad has two parts
+    that match اسماعيل and two that match فهد: whichever the alignment took, the name is in order.)"""
+    by_a = sorted(aligned)
+    js = [j for _, j, _ in by_a]
+    if all(x < y for x, y in zip(js, js[1:], strict=False)):
+        return 1.0
+    in_order = sorted(sim(i, j) for (i, _, _), j in zip(by_a, sorted(js), strict=True))
+    as_aligned = sorted(s for _, _, s in aligned)
+    return 1.0 if all(x >= y for x, y in zip(in_order, as_aligned, strict=True)) else ORDER_FACTOR
 
 
 def pair_terms(sim: float, weight: float, parts: int) -> tuple[float, float]:
@@ -117,7 +124,7 @@ SimFn = Callable[[int, int], tuple[float, str]]
 Pair = tuple[int, tuple[int, ...], float, str]  # (index in a, indices in b, similarity, space)
 
 
-def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swapped: bool) -> float:
+def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], sim: SimFn) -> float:
     num = 0.0
     den = 0.0
     used_a: set[int] = set()
@@ -132,7 +139,9 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swap
     rest_a = sum(t.weight for k, t in enumerate(ta) if k not in used_a)
     rest_b = sum(t.weight for k, t in enumerate(tb) if k not in used_b)
     den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
-    return round(num / den * order_factor((i, js[0]) for i, js, _, _ in pairs), 6) if den > 0 else 0.0
+    if den <= 0:
+        return 0.0
+    return round(num / den * order_factor([(i, js[0], s) for i, js, s, _ in pairs], lambda i, j: sim(i, j)[0]), 6)
 
 
 def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
@@ -156,7 +165,7 @@ def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
     return pairs
 
 
-def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pair], score: float
+def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pair], score: float, sim: SimFn
                   ) -> tuple[float, list[Pair]]:
     """Try matching one part of the shorter name to two adjacent parts of the longer one.
 
@@ -180,7 +189,7 @@ def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pai
                 continue
             alt = [p for p in pairs if p[0] != i and j not in p[1] and j + 1 not in p[1]]
             alt.append((i, (j, j + 1), s, "joined " + space))
-            sc = _score(short, long, alt, False)
+            sc = _score(short, long, alt, sim)
             if sc > best_score:
                 best_score, best_pairs = sc, alt
     return best_score, best_pairs
@@ -200,7 +209,7 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
         def sim(i: int, j: int) -> tuple[float, str]:
             return token_similarity(ta[i], tb[j], floor)
     pairs = _greedy(ta, tb, sim)
-    score = _score(ta, tb, pairs, False)
+    score = _score(ta, tb, pairs, sim)
     short_n = min(len(ta), len(tb))
     if (
         score >= REPAIR_MIN  # joining two parts cannot rescue a name that shares next to nothing
@@ -209,10 +218,10 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
         and (len(pairs) < short_n or any(p[2] < 0.9 for p in pairs))
     ):
         if len(ta) < len(tb):
-            score, pairs = _merge_repair(ta, tb, pairs, score)
+            score, pairs = _merge_repair(ta, tb, pairs, score, sim)
         else:
             flipped: list[Pair] = [(js[0], (i,), s, sp) for i, js, s, sp in pairs]
-            score, flipped = _merge_repair(tb, ta, flipped, score)
+            score, flipped = _merge_repair(tb, ta, flipped, score, lambda i, j: sim(j, i))
             pairs = []
             for i, js, s, sp in flipped:
                 if len(js) == 1:
