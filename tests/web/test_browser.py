@@ -294,7 +294,7 @@ def test_vehicle_and_case_linked_and_diffused(server: str, browser: Any) -> None
     officer.get_by_role("link", name="Send a diffusion").click()
     officer.wait_for_url(f"{server}/diffusions/new*")
     _check(officer, problems, "diffusion-form-en")
-    officer.get_by_label("Locate: find out where the person is and tell us.").check()
+    officer.get_by_label("Locate: find out where the vehicle is and tell us.").check()  # worded for a vehicle
     officer.get_by_label("Message").fill("Van last seen heading north")
     officer.get_by_label("Countries (3-letter codes, separated by commas)").fill("SVK")
     officer.get_by_role("button", name="Send", exact=True).click()
@@ -347,3 +347,34 @@ def test_language_saved_to_the_account_and_rtl_mirrors(server: str, browser: Any
     fresh.wait_for_url(f"{server}/dashboard")
     assert fresh.evaluate("document.documentElement.lang") == "ar"
     assert fresh.evaluate("getComputedStyle(document.body).direction") == "rtl"
+
+
+def test_form_errors_are_shown_in_arabic(server: str, browser: Any) -> None:
+    """A refused form, in Arabic: the model's rule and pydantic's own check come back in Arabic, right to left."""
+    context = browser.new_context(locale="en-GB", bypass_csp=True, viewport={"width": 1024, "height": 900})
+    officer = _login(context, server, "mar_officer")
+    officer.get_by_role("button", name="العربية").click()
+    officer.wait_for_load_state()
+    officer.goto(f"{server}/records/new/vehicle")
+    officer.locator("#make").fill("Dacia")
+    officer.locator("form.stack button[type=submit].primary").click()
+    officer.wait_for_load_state()
+    alert = officer.get_by_role("alert")
+    text = alert.inner_text()
+    assert "تحتاج المركبة إلى رقم تعريف (VIN) أو رقم لوحة" in text, text
+    assert "vehicle" not in text and "VIN or a plate" not in text
+    assert officer.evaluate("document.documentElement.dir") == "rtl"
+    assert officer.evaluate("getComputedStyle(document.querySelector('[role=alert]')).direction") == "rtl"
+    assert officer.locator("#make").input_value() == "Dacia"  # the form comes back filled in
+    problems = {"vehicle-error-ar": _axe_all(officer)}
+    _shoot(officer, "vehicle-error-ar")
+
+    officer.goto(f"{server}/records/new/case")
+    officer.locator("#summary").fill("Stolen cars shipped through the port")
+    officer.locator("#date").fill("2026-13")
+    officer.locator("form.stack button[type=submit].primary").click()
+    officer.wait_for_load_state()
+    text = officer.get_by_role("alert").inner_text()
+    assert "تاريخ الوقائع" in text and "الشهر 13 غير موجود" in text, text  # the field's label, then the reason
+    problems["case-error-ar"] = _axe_all(officer)
+    assert not {k: v for k, v in problems.items() if v}, problems
