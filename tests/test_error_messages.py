@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from taawun.domain.errors import Forbidden, InvalidInput, NotFound
 from taawun.domain.messages import Message
-from taawun.domain.models import PersonData, VehicleData
+from taawun.domain.models import PersonData, TravelDocumentData, VehicleData
 from taawun.domain.validation import field_errors
 from taawun.web.messages import field_label, translate
 
@@ -25,6 +25,7 @@ ERROR_CLASSES = {"TaawunError", "InvalidInput", "NotAuthenticated", "Forbidden",
 PLUMBING = {
     ("domain/errors.py", "str(detail)"),
     ("domain/notices.py", "_KIND_WORDS.get(k, k)"),
+    ("access/policy.py", "ROLE_WORDS.get(role, role.value)"),
     ("domain/validation.py", "str(error['msg']).removeprefix('Value error, ').removeprefix('Assertion failed, ')"),
 }
 
@@ -76,9 +77,10 @@ def test_the_api_sentence_stays_english_and_keeps_the_template() -> None:
 
 
 def test_parameters_that_are_messages_are_translated_too() -> None:
-    refused = Forbidden("the role %(role)s may not %(action)s", role="frontline", action=Message("manage users"))
-    assert refused.detail == "the role frontline may not manage users"
-    assert translate(refused.detail, "fr") == "le rôle frontline ne permet pas de gérer les utilisateurs"
+    refused = Forbidden("the role %(role)s may not %(action)s", role=Message("frontline officer"),
+                        action=Message("manage users"))
+    assert refused.detail == "the role frontline officer may not manage users"
+    assert translate(refused.detail, "fr") == "le rôle agent de première ligne ne permet pas de gérer les utilisateurs"
     assert "إدارة المستخدمين" in translate(refused.detail, "ar")
 
 
@@ -96,6 +98,11 @@ def test_model_and_pydantic_errors_are_shown_in_the_page_language() -> None:
     assert translate(errors["names.0.full"], "fr") == "le nom est trop long (300 caractères au maximum)"
     assert translate(errors["sex"], "ar").startswith("يجب أن يكون أحد الخيارات التالية")
     assert " or " not in translate(errors["sex"], "ar")  # pydantic's English "or" is not carried into the list
+
+    with pytest.raises(ValidationError) as caught:
+        TravelDocumentData.model_validate({"number": None, "country": "MAR", "document_status": None})
+    assert {e["field"]: translate(e["message"], "es") for e in field_errors(caught.value)} == {
+        "number": "este campo es obligatorio", "document_status": "este campo es obligatorio"}
 
     with pytest.raises(ValidationError) as caught:
         PersonData.model_validate({})

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, true
 
 from taawun.access import audit
 from taawun.access.actor import Actor
-from taawun.access.policy import Audience, allowed, can_see, visible_clause
+from taawun.access.policy import Audience, allowed, can_see, role_word, visible_clause
 from taawun.access.records import sees
 from taawun.domain.enums import Role
 from taawun.domain.errors import Conflict, Forbidden, NotFound
@@ -114,7 +114,7 @@ class NoticeAccess:
 
     def create(self, values: Notice) -> None:
         if not allowed(self.actor, "write"):
-            raise Forbidden("the role %(role)s may not request notices", role=self.actor.role.value)
+            raise Forbidden("the role %(role)s may not request notices", role=role_word(self.actor.role))
         store.insert_notice(self.conn, values)
         self._event(values["id"], "create", None, values["status"], None, {"type": values["type"]},
                     values["created_at"])

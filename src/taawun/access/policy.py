@@ -99,9 +99,15 @@ _ACTIONS: dict[str, frozenset[Role]] = {
 }
 
 
-# The actions in words, for the refusal's sentence (translated on pages).
+# Roles and actions in words, for the refusal's sentence (translated on pages).
+ROLE_WORDS = {Role.FRONTLINE: N_("frontline officer"), Role.ANALYST: N_("analyst"), Role.OFFICER: N_("NCB officer"),
+              Role.REVIEWER: N_("reviewer"), Role.ADMIN: N_("administrator")}
 _ACTION_WORDS = {"read": N_("read"), "export": N_("export"), "write": N_("write"), "screen": N_("screen"),
                  "review": N_("review"), "manage_users": N_("manage users"), "read_audit": N_("read audit")}
+
+
+def role_word(role: Role) -> Message:
+    return Message(ROLE_WORDS.get(role, role.value))
 
 
 def allowed(actor: Actor, action: str) -> bool:
@@ -110,7 +116,7 @@ def allowed(actor: Actor, action: str) -> bool:
 
 def require(actor: Actor, action: str) -> None:
     if not allowed(actor, action):
-        raise Forbidden("the role %(role)s may not %(action)s", role=actor.role.value,
+        raise Forbidden("the role %(role)s may not %(action)s", role=role_word(actor.role),
                         action=Message(_ACTION_WORDS[action]))
 
 

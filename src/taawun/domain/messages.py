@@ -30,19 +30,6 @@ class Message(str):
         made.params = params
         return made
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled (pydantic deep-copies error contexts) as the same template and parameters."""
-        return _rebuild, (self.template, self.params)
-
-
-def _rebuild(template: str, params: dict[str, Any]) -> Message:
-    return Message(template, **params)
-
-
-def as_message(text: str) -> Message:
-    """``text`` as a Message: itself if it already is one, else a template without parameters."""
-    return text if isinstance(text, Message) else Message(text)
-
 
 def of_exception(exc: BaseException) -> Message | None:
     """The Message an exception was raised with (``raise ValueError(Message(...))``), if any."""

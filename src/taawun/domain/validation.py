@@ -60,6 +60,9 @@ _TEMPLATES: dict[str, str] = {
     "json_invalid": N_("is not valid JSON"),
 }
 _UNKNOWN = N_("this value is not valid")
+# Types pydantic reports when a required field is given as null: for a person filling in a form, it is missing.
+_ON_NOTHING = frozenset({"string_type", "enum", "literal_error", "int_type", "float_type", "bool_type", "date_type",
+                         "uuid_type", "list_type", "model_type", "dict_type", "datetime_type"})
 
 
 def _params(template: str, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +81,8 @@ def message_of(error: ErrorDetails) -> Message:
         raised = ctx.get("error")
         found = of_exception(raised) if isinstance(raised, BaseException) else None
         return found or Message(str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, "))
+    if error.get("input", "") is None and error["type"] in _ON_NOTHING:  # a form sends an empty field as None
+        return Message(_TEMPLATES["missing"])
     template = _TEMPLATES.get(error["type"], _UNKNOWN)
     return Message(template, **_params(template, ctx))
 
