@@ -16,13 +16,14 @@ from pydantic_core import ErrorDetails
 
 from taawun.domain.messages import N_, Message, of_exception
 
+_REQUIRED = N_("this field is required")
 _NOT_A_DATE = N_("is not a date of the form YYYY-MM-DD")
 _NOT_A_NUMBER = N_("must be a whole number")
 _NOT_AN_OBJECT = N_("must be an object with named fields")
 _NOT_AN_ID = N_("is not a valid identifier (UUID)")
 
 _TEMPLATES: dict[str, str] = {
-    "missing": N_("this field is required"),
+    "missing": _REQUIRED,
     "extra_forbidden": N_("this field is not expected here"),
     "string_too_long": N_("at most %(max_length)s characters"),
     "string_too_short": N_("at least %(min_length)s characters"),
@@ -82,7 +83,7 @@ def message_of(error: ErrorDetails) -> Message:
         found = of_exception(raised) if isinstance(raised, BaseException) else None
         return found or Message(str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, "))
     if error.get("input", "") is None and error["type"] in _ON_NOTHING:  # a form sends an empty field as None
-        return Message(_TEMPLATES["missing"])
+        return Message(_REQUIRED)
     template = _TEMPLATES.get(error["type"], _UNKNOWN)
     return Message(template, **_params(template, ctx))
 
