@@ -171,6 +171,18 @@ class PersonIndex:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
         self._dead_entries = 0
 
+    def finalize(self) -> None:
+        """Prepare the vocabulary's similar-part lists after a bulk load (optional, but call it before
+        serving and before `save`: the snapshot keeps the lists).
+
+        Without it the first query naming a part pays for finding that part's similar parts (a scan
+        of the vocabulary plus exact scoring of the survivors, milliseconds); with it a query part
+        that is a known part (nearly all are) costs one lookup. The cost is per distinct part, so it
+        barely grows with the record count; parts added later get their lists on first use.
+        """
+        with self._lock:
+            self._vocab.prepare(CAND_MIN_SIM)
+
     def __len__(self) -> int:
         return len(self._rid)
 
