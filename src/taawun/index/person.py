@@ -221,12 +221,19 @@ class PersonIndex:
         toks = self._vocab.tokens
         cands: list[tuple[float, int, int]] = []
         lazy: dict[tuple[int, int], float] = {}
+        # Pairs not listed for a non-initial query part are below CAND_MIN_SIM, hence below every
+        # listed pair: the greedy alignment reaches them only after all listed pairs, and only those
+        # whose two parts are both still free can be taken. So they are scored (exactly, cached per
+        # pair) only then: the same alignment, for a fraction of the scoring.
+        deferred: list[tuple[int, int]] = []
         for i, sm in enumerate(sims):
+            eager = qtoks[i].is_initial  # an initial's unlisted pairs may score high (it stands for any part)
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
                 if v is None:
-                    # not listed: below CAND_MIN_SIM, or an initial (which may stand for any part
-                    # with its letter); scored here (cached per pair) so the score stays exact
+                    if not eager:
+                        deferred.append((i, j))
+                        continue
                     v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
                     if v < MIN_PAIR_SIM:
                         continue
@@ -234,27 +241,42 @@ class PersonIndex:
                 cands.append((v, i, j))
         nq = len(qtoks)
         ne = len(tids)
-        if not cands:
-            return 0.0
-        cands.sort(reverse=True)
         ua = 0
         ub = 0
         num = 0.0
         den = 0.0
         matched = 0
         poor = False
-        for v, i, j in cands:
-            if ua >> i & 1 or ub >> j & 1:
-                continue
-            ua |= 1 << i
-            ub |= 1 << j
-            pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
-            num += pn
-            den += pd
-            matched += 1
-            poor = poor or v < 0.9
+        for phase in (0, 1):
+            if phase:
+                cands = []
+                for i, j in deferred:
+                    if ua >> i & 1 or ub >> j & 1:
+                        continue
+                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                    if v >= MIN_PAIR_SIM:
+                        lazy[i, j] = v
+                        cands.append((v, i, j))
+            cands.sort(reverse=True)
+            for v, i, j in cands:
+                if ua >> i & 1 or ub >> j & 1:
+                    continue
+                ua |= 1 << i
+                ub |= 1 << j
+                pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
+                num += pn
+                den += pd
+                matched += 1
+                poor = poor or v < 0.9
+        if not matched:
+            return 0.0
         if nq != ne and matched < max(nq, ne) and (matched < min(nq, ne) or poor):
             etoks = [toks[t] for t in tids]
+            for i, j in deferred:  # the general alignment looks at every pair
+                if (i, j) not in lazy:
+                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                    if v >= MIN_PAIR_SIM:
+                        lazy[i, j] = v
 
             def sim(i: int, j: int) -> tuple[float, str]:
                 return sims[i].get(tids[j], lazy.get((i, j), 0.0)), ""
