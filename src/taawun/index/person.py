@@ -171,6 +171,18 @@ class PersonIndex:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
         self._dead_entries = 0
 
+    def finalize(self) -> None:
+        """Prepare the vocabulary's similar-part lists after a bulk load (optional, but call it before
+        serving and before `save`: the snapshot keeps the lists).
+
+        Without it the first query naming a part pays for finding that part's similar parts (a scan
+        of the vocabulary plus exact scoring of the survivors, milliseconds); with it a query part
+        that is a known part (nearly all are) costs one lookup. The cost is per distinct part, so it
+        barely grows with the record count; parts added later get their lists on first use.
+        """
+        with self._lock:
+            self._vocab.prepare(CAND_MIN_SIM)
+
     def __len__(self) -> int:
         return len(self._rid)
 
@@ -209,12 +221,19 @@ class PersonIndex:
         toks = self._vocab.tokens
         cands: list[tuple[float, float, str, str, int, int]] = []
         lazy: dict[tuple[int, int], float] = {}
+        # Pairs not listed for a non-initial query part are below CAND_MIN_SIM, hence below every
+        # listed pair: the greedy alignment reaches them only after all listed pairs, and only those
+        # whose two parts are both still free can be taken. So they are scored (exactly, cached per
+        # pair) only then: the same alignment, for a fraction of the scoring.
+        deferred: list[tuple[int, int]] = []
         for i, sm in enumerate(sims):
+            eager = qtoks[i].is_initial  # an initial's unlisted pairs may score high (it stands for any part)
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
                 if v is None:
-                    # not listed: below CAND_MIN_SIM, or an initial (which may stand for any part
-                    # with its letter); scored here (cached per pair) so the score stays exact
+                    if not eager:
+                        deferred.append((i, j))
+                        continue
                     v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
                     if v < MIN_PAIR_SIM:
                         continue
@@ -224,9 +243,6 @@ class PersonIndex:
                 cands.append((-v, -(x.weight + y.weight), lo, hi, i, j))  # `align`'s order, ties included
         nq = len(qtoks)
         ne = len(tids)
-        if not cands:
-            return 0.0
-        cands.sort()
         ua = 0
         ub = 0
         num = 0.0
@@ -234,20 +250,40 @@ class PersonIndex:
         matched = 0
         poor = False
         aligned: list[tuple[int, int, float]] = []
-        for neg_v, _, _, _, i, j in cands:
-            v = -neg_v
-            if ua >> i & 1 or ub >> j & 1:
-                continue
-            ua |= 1 << i
-            ub |= 1 << j
-            aligned.append((i, j, v))
-            pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
-            num += pn
-            den += pd
-            matched += 1
-            poor = poor or v < 0.9
+        for phase in (0, 1):
+            if phase:
+                cands = []
+                for i, j in deferred:
+                    if ua >> i & 1 or ub >> j & 1:
+                        continue
+                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                    if v >= MIN_PAIR_SIM:
+                        lazy[i, j] = v
+                        x, y = qtoks[i], toks[tids[j]]
+                        lo, hi = (x.text, y.text) if x.text <= y.text else (y.text, x.text)
+                        cands.append((-v, -(x.weight + y.weight), lo, hi, i, j))
+            cands.sort()
+            for neg_v, _, _, _, i, j in cands:
+                v = -neg_v
+                if ua >> i & 1 or ub >> j & 1:
+                    continue
+                ua |= 1 << i
+                ub |= 1 << j
+                aligned.append((i, j, v))
+                pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
+                num += pn
+                den += pd
+                matched += 1
+                poor = poor or v < 0.9
+        if not matched:
+            return 0.0
         if nq != ne and matched < max(nq, ne) and (matched < min(nq, ne) or poor):
             etoks = [toks[t] for t in tids]
+            for i, j in deferred:  # the general alignment looks at every pair
+                if (i, j) not in lazy:
+                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                    if v >= MIN_PAIR_SIM:
+                        lazy[i, j] = v
 
             def sim(i: int, j: int) -> tuple[float, str]:
                 return sims[i].get(tids[j], lazy.get((i, j), 0.0)), ""
@@ -303,10 +339,22 @@ class PersonIndex:
                 vals.append(sim * (wq + toks[tid].weight))
                 lens.append(len(plist))
         all_ids = np.concatenate(ids)
-        all_vals = np.repeat(np.asarray(vals, dtype=np.float32), lens)
-        del ids  # release the buffer views before postings can grow again
         acc = self._accumulator()
-        np.add.at(acc, all_ids, all_vals)
+        # An entry appears at most once per posting list, so a long list is added with one plain
+        # fancy-index add (many times faster than np.add.at); runs of short lists go through one
+        # add.at each. Lists are added in order, so every entry's sum is the same float32 sum.
+        vals32 = np.asarray(vals, dtype=np.float32)
+        run: list[int] = []
+        for k in range(len(ids) + 1):
+            if k < len(ids) and lens[k] < 256:
+                run.append(k)
+                continue
+            if run:
+                np.add.at(acc, np.concatenate([ids[j] for j in run]), np.repeat(vals32[run], [lens[j] for j in run]))
+                run.clear()
+            if k < len(ids):
+                acc[ids[k]] += vals32[k]
+        del ids  # release the buffer views before postings can grow again
         qw = sum(t.weight for t in qtoks)
         ew = np.frombuffer(self._entry_w, dtype=np.float32)[all_ids]
         approx = acc[all_ids] / (qw + ew)

@@ -5,8 +5,10 @@ reach a similarity floor must be *complete* (the index's scores must equal `comp
 does not guess through keys: every spelling, phonetic key and coarse key of the vocabulary is
 compared with the query part's at C speed (rapidfuzz `cdist`), with cut-offs derived from the
 factors of `names.similarity` so that no pair able to reach the floor is skipped, and only the
-survivors are scored exactly. Results are cached per query part (query vocabularies repeat) and
-extended incrementally when the vocabulary grows.
+survivors are scored exactly. Each distinct string is looked at once (tokens share keys), and
+only the strings whose length can reach the cut-off. Results are cached per query part (query
+vocabularies repeat) and extended incrementally when the vocabulary grows; `prepare` makes the
+lists of all vocabulary parts up front, since nearly every query part is one of them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token
 
 _EPS = 1e-6
+_CacheKey = tuple[str, tuple[str, ...], float]
+_Cached = tuple[tuple[int, ...], dict[int, float]]  # (column log sizes when computed, similar token ids)
 
 
 def key_cutoff(floor: float, factor: float) -> float:
@@ -42,32 +46,59 @@ _ALPHABET = 32  # letter-count buckets per column; letters beyond share the last
 
 
 class _Column:
-    """Append-only strings with the id of the token each belongs to (a token may add several).
+    """Distinct strings, each with the ids of the tokens that have it (many tokens share a key).
 
-    Alongside, a matrix of letter counts per string: the count difference (L1) of two strings is
-    a lower bound of their InDel distance, and half of it of their Levenshtein distance, so one
-    numpy pass over the matrix discards nearly every string that cannot reach a cut-off before
-    rapidfuzz computes the exact similarity of the few that might.
+    Alongside, a matrix of letter counts per distinct string: the count difference (L1) of two
+    strings is a lower bound of their InDel distance, and half of it of their Levenshtein distance,
+    so one numpy pass discards nearly every string that cannot reach a cut-off before rapidfuzz
+    computes the exact similarity of the few that might. The matrix is kept sorted by string
+    length, and only the rows whose length can reach the cut-off at all are scanned (the length
+    difference is a lower bound of both distances), so a lookup reads a small slice of it.
+
+    Growth is an append-only log of (row, token) filings: a cached result made at log position p
+    is brought up to date by checking only the filings since p.
     """
 
-    __slots__ = ("strs", "owners", "_letters", "_counts", "_lens", "_rows")
+    __slots__ = ("strs", "owners", "_row", "_log_rows", "_log_tids", "_letters", "_counts", "_lens",
+                 "_rows", "_sorted_counts", "_sorted_lens", "_sorted_tot", "_order", "_len_start", "_sorted_rows",
+                 "_thr")
 
     def __init__(self) -> None:
-        self.strs: list[str] = []
-        self.owners: list[int] = []
+        self.strs: list[str] = []  # distinct strings (row -> string)
+        self.owners: list[list[int]] = []  # row -> token ids having that string
+        self._row: dict[str, int] = {}
+        self._log_rows: list[int] = []  # every filing, in order: the row ...
+        self._log_tids: list[int] = []  # ... and the token filed
         self._letters: dict[str, int] = {}
         self._counts = np.zeros((0, _ALPHABET), dtype=np.int8)
         self._lens = np.zeros(0, dtype=np.int16)
-        self._rows = 0  # strings already in the matrices
+        self._rows = 0  # strings already in the count matrices
+        self._sorted_rows = 0  # rows already in the length-sorted copy
+        self._sorted_counts = np.zeros((_ALPHABET, 0), dtype=np.int8)
+        self._sorted_lens = np.zeros(0, dtype=np.int16)
+        self._sorted_tot = np.zeros(0, dtype=np.int16)  # per sorted string: sum of its letter counts
+        self._order = np.zeros(0, dtype=np.int64)  # sorted position -> row
+        self._len_start = np.zeros(1, dtype=np.int64)  # length L -> first sorted position with len >= L
+        self._thr: dict[tuple[int, bool, float], tuple[int, int, np.ndarray]] = {}  # see _thresholds
+
+    def __len__(self) -> int:
+        """Filings so far: the position from which a later `matching` call can resume."""
+        return len(self._log_rows)
 
     def extend(self, values: tuple[str, ...], tid: int) -> None:
         for v in dict.fromkeys(values):
             if v:
-                self.strs.append(v)
-                self.owners.append(tid)
+                row = self._row.get(v)
+                if row is None:
+                    row = self._row[v] = len(self.strs)
+                    self.strs.append(v)
+                    self.owners.append([])
+                self.owners[row].append(tid)
+                self._log_rows.append(row)
+                self._log_tids.append(tid)
 
     def _vector(self, text: str, add: bool) -> np.ndarray:
-        vec = np.zeros(_ALPHABET, dtype=np.int8)
+        vec = [0] * _ALPHABET
         letters = self._letters
         for ch in text:
             k = letters.get(ch)
@@ -75,63 +106,131 @@ class _Column:
                 k = min(len(letters), _ALPHABET - 1)
                 if add and len(letters) < _ALPHABET - 1:
                     letters[ch] = k
-            vec[k] = min(int(vec[k]) + 1, 127)
-        return vec
+            vec[k] += 1
+        return np.minimum(np.asarray(vec, dtype=np.int16), 127).astype(np.int8)
 
     def _sync(self) -> None:
-        """Bring the count matrix up to date with the strings (amortised doubling)."""
+        """Bring the count matrices up to date with the strings (amortised doubling), and the
+        length-sorted copy too (rebuilt only when strings were added since)."""
         n = len(self.strs)
-        if self._rows == n:
-            return
-        if self._counts.shape[0] < n:
-            cap = max(n, 2 * self._counts.shape[0], 1024)
-            counts = np.zeros((cap, _ALPHABET), dtype=np.int8)
-            counts[: self._rows] = self._counts[: self._rows]
-            lens = np.zeros(cap, dtype=np.int16)
-            lens[: self._rows] = self._lens[: self._rows]
-            self._counts, self._lens = counts, lens
-        for r in range(self._rows, n):
-            text = self.strs[r]
-            self._counts[r] = self._vector(text, True)
-            self._lens[r] = min(len(text), 32767)
-        self._rows = n
+        if self._rows < n:
+            if self._counts.shape[0] < n:
+                cap = max(n, 2 * self._counts.shape[0], 1024)
+                counts = np.zeros((cap, _ALPHABET), dtype=np.int8)
+                counts[: self._rows] = self._counts[: self._rows]
+                lens = np.zeros(cap, dtype=np.int16)
+                lens[: self._rows] = self._lens[: self._rows]
+                self._counts, self._lens = counts, lens
+            for r in range(self._rows, n):
+                text = self.strs[r]
+                self._counts[r] = self._vector(text, True)
+                self._lens[r] = min(len(text), 32767)
+            self._rows = n
+        if self._sorted_rows < n:
+            order = np.argsort(self._lens[:n], kind="stable")
+            self._order = order
+            self._sorted_counts = np.ascontiguousarray(self._counts[order].T)  # letters x strings: fast sums
+            self._sorted_lens = self._lens[order]
+            self._sorted_tot = self._sorted_counts.sum(axis=0, dtype=np.int16)
+            top = int(self._sorted_lens[-1]) if n else 0
+            self._len_start = np.searchsorted(self._sorted_lens, np.arange(top + 2), side="left")
+            self._sorted_rows = n
+            self._thr.clear()  # the longest length may have changed
+
+    def _thresholds(self, lq: int, indel: bool, cutoff: float) -> tuple[int, int, np.ndarray]:
+        """For a query string of length `lq`: the sorted positions [a, b) of the strings whose length
+        does not rule them out, and per string length the largest letter-count difference (L1) that
+        can still reach `cutoff` (-1: none).
+
+        InDel ratio 1 - d / (l + lq) >= c needs d <= (1 - c)(l + lq), and L1 <= d. Normalised
+        Levenshtein 1 - d / max(l, lq) >= c needs d <= D = (1 - c) max(l, lq), with |l - lq| <= d and
+        L1 <= 2d. Rounded down with a hair of slack, so the filter is never stricter than the bound:
+        rapidfuzz decides the survivors exactly.
+        """
+        key = (lq, indel, cutoff)
+        hit = self._thr.get(key)
+        if hit is not None:
+            return hit
+        top = len(self._len_start) - 2  # longest length present
+        ls = np.arange(top + 1, dtype=np.float64)
+        if indel:
+            limit = np.floor((1.0 - cutoff) * (ls + lq) + 1e-9)
+            allowed = limit
+        else:
+            limit = np.floor((1.0 - cutoff) * np.maximum(ls, lq) + 1e-9)
+            allowed = 2 * limit
+        ok = np.abs(ls - lq) <= limit
+        table = np.where(ok, allowed, -1).clip(-1, 32000).astype(np.int16)
+        lengths = np.flatnonzero(ok)
+        if not lengths.size:
+            res = (0, 0, table)
+        else:
+            res = (int(self._len_start[lengths[0]]), int(self._len_start[lengths[-1] + 1]), table)
+        self._thr[key] = res
+        return res
+
+    @staticmethod
+    def _reach(vec: np.ndarray, counts: np.ndarray, totals: np.ndarray, lens: np.ndarray, table: np.ndarray
+               ) -> np.ndarray:
+        """Which of the given strings (`counts` is letters x strings, `totals` their column sums) may
+        reach the cut-off that `table` encodes (see `_thresholds`) against the query string with
+        letter counts `vec`. L1 = sum|c - v| = sum c + sum v - 2 sum min(c, v), and min(c, v) is 0
+        wherever the query lacks the letter: only the query's few letters are read."""
+        shared = np.zeros(len(lens), dtype=np.int16)
+        for k in np.flatnonzero(vec).tolist():
+            shared += np.minimum(counts[k], vec[k])
+        l1 = totals + np.int16(int(vec.sum(dtype=np.int16))) - 2 * shared
+        return l1 <= table[lens]
 
     def matching(self, queries: tuple[str, ...], indel: bool, cutoff: float, start: int, out: set[int]) -> None:
-        """Add to `out` the owners of strings from position `start` on that reach `cutoff` against a
-        query string: by InDel ratio (`indel`) or by normalised Levenshtein similarity."""
+        """Add to `out` the tokens filed from log position `start` on with a string that reaches
+        `cutoff` against a query string: by InDel ratio (`indel`) or by normalised Levenshtein
+        similarity. From position 0 every string is looked at (through the length window)."""
         qs = [q for q in dict.fromkeys(queries) if q]
-        n = len(self.strs)
-        if not qs or start >= n:
+        if not qs or start >= len(self._log_rows):
             return
         self._sync()
-        counts = self._counts[start:n]
-        lens = self._lens[start:n].astype(np.float32)
-        keep = np.zeros(n - start, dtype=bool)
-        for q in qs:
-            l1 = np.abs(counts - self._vector(q, False)).sum(axis=1, dtype=np.int16).astype(np.float32)
-            lq = float(len(q))
-            if indel:
-                bound = 1.0 - l1 / (lens + lq)
-            else:
-                bound = 1.0 - np.maximum(np.abs(lens - lq), np.ceil(l1 / 2)) / np.maximum(lens, lq)
-            keep |= bound >= cutoff
-        rows = np.flatnonzero(keep)
-        if not rows.size:
+        if start == 0:
+            spans = [self._thresholds(len(q), indel, cutoff) for q in qs]
+            lo = min(a for a, _, _ in spans)
+            hi = max(b for _, b, _ in spans)
+            if lo >= hi:
+                return
+            keep = np.zeros(hi - lo, dtype=bool)
+            for q, (a, b, table) in zip(qs, spans, strict=True):
+                if a < b:
+                    keep[a - lo : b - lo] |= self._reach(self._vector(q, False), self._sorted_counts[:, a:b],
+                                                         self._sorted_tot[a:b], self._sorted_lens[a:b], table)
+            rows: list[int] = self._order[lo:hi][keep].tolist()
+        else:  # only the strings filed since `start` (few)
+            cand = np.asarray(sorted(set(self._log_rows[start:])), dtype=np.int64)
+            counts, lens = self._counts[cand].T, self._lens[cand]
+            totals = counts.sum(axis=0, dtype=np.int16)
+            keep = np.zeros(len(cand), dtype=bool)
+            for q in qs:
+                table = self._thresholds(len(q), indel, cutoff)[2]
+                keep |= self._reach(self._vector(q, False), counts, totals, lens, table)
+            rows = cand[keep].tolist()
+        if not rows:
             return
         strs = self.strs
-        choices = [strs[start + int(k)] for k in rows]
+        choices = [strs[r] for r in rows]
         scorer = ratio if indel else Levenshtein.normalized_similarity
         scale = 100.0 if indel else 1.0
         m = cdist(qs, choices, scorer=scorer, score_cutoff=cutoff * scale, dtype=np.float32)
         hit = np.flatnonzero((m >= cutoff * scale).any(axis=0))
-        owners = self.owners
-        out.update(owners[start + int(rows[k])] for k in hit)
+        if start == 0:
+            for k in hit:
+                out.update(self.owners[rows[int(k)]])
+        else:
+            good = {rows[int(k)] for k in hit}
+            out.update(t for r, t in zip(self._log_rows[start:], self._log_tids[start:], strict=True) if r in good)
 
 
 class Vocabulary:
     """Interned tokens and the string columns scanned to find the tokens similar to a query part."""
 
-    _CACHE_MAX = 200_000
+    _CACHE_MAX = 50_000  # lists kept for query parts that are not vocabulary parts (typos, new names)
 
     def __init__(self) -> None:
         self.tokens: list[Token] = []
@@ -143,7 +242,9 @@ class Vocabulary:
         self._coarse = _Column()  # coarse keys of every non-initial token
         self._initials: list[int] = []  # ids of initial tokens
         # query token -> (column sizes when computed, similar ids); extended incrementally
-        self._similar_cache: dict[tuple[str, tuple[str, ...], float], tuple[tuple[int, ...], dict[int, float]]] = {}
+        self._similar_cache: dict[_CacheKey, _Cached] = {}
+        # the same for vocabulary parts (queries mostly are): never evicted, saved with the index
+        self._known: dict[_CacheKey, _Cached] = {}
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -210,8 +311,10 @@ class Vocabulary:
         later call. Call under the index lock.
         """
         ck = (tok.script, tok.forms, min_sim)
-        sizes = tuple(len(c.strs) for c in self._columns()) + (len(self._initials),)
-        cached = self._similar_cache.get(ck)
+        sizes = self._sizes()
+        known = (tok.script, tok.forms) in self._ids
+        cache = self._known if known else self._similar_cache
+        cached = cache.get(ck)
         if cached is not None and cached[0] == sizes:
             return cached[1]
         starts = cached[0] if cached is not None else (0,) * len(sizes)
@@ -223,17 +326,56 @@ class Vocabulary:
             s, _ = token_similarity(tok, toks[tid], min_sim)
             if s >= min_sim:
                 out[tid] = s
-        if len(self._similar_cache) >= self._CACHE_MAX:
-            self._similar_cache.clear()
-        self._similar_cache[ck] = (sizes, out)
+        if not known and len(cache) >= self._CACHE_MAX:
+            cache.clear()
+        cache[ck] = (sizes, out)
         return out
 
+    def _sizes(self) -> tuple[int, ...]:
+        return tuple(len(c) for c in self._columns()) + (len(self._initials),)
+
+    def prepare(self, min_sim: float) -> None:
+        """List the similar parts of every vocabulary part now, so that a query part equal to a known
+        part (most are) finds its list ready instead of scanning the vocabulary and scoring the
+        survivors on the query's path. Lists are brought up to date on use as the vocabulary grows.
+
+        The same lists `similar` would make, at half the scoring: the candidate relation is
+        symmetric (every bound compares the two parts' strings the same way round) and so is
+        `token_similarity` (compare's symmetry rests on it), so each pair of non-initial parts is
+        scored once and filed under both. Initials are listed only against initials (see
+        `_candidates`), so their lists are made the ordinary way.
+        """
+        toks = self.tokens
+        sizes = self._sizes()
+        zero = (0,) * len(sizes)
+        lists: list[dict[int, float] | None] = [None if t.is_initial else {} for t in toks]
+        for u, tok in enumerate(toks):
+            mine = lists[u]
+            if mine is None:
+                continue
+            for v in self._candidates(tok, min_sim, zero):
+                other = lists[v]
+                if v < u and other is not None:
+                    continue  # scored when v's list was made: filed under u then if similar enough
+                s, _ = token_similarity(tok, toks[v], min_sim)
+                if s >= min_sim:
+                    mine[v] = s
+                    if other is not None:
+                        other[u] = s
+        for u, tok in enumerate(toks):
+            made = lists[u]
+            if made is None:
+                self.similar(tok, min_sim)
+            else:
+                self._known[(tok.script, tok.forms, min_sim)] = (sizes, made)
+
     def state(self) -> dict[str, Any]:
-        return {"tokens": self.tokens}
+        return {"tokens": self.tokens, "known": self._known}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Vocabulary:
         v = cls()
         for tok in state["tokens"]:
             v.intern(tok)
+        v._known = state.get("known", {})  # column logs replay identically, so the sizes stay valid
         return v
