@@ -258,6 +258,21 @@ def test_inbox_and_answering_a_hit(app: FastAPI, users: dict[str, User]) -> None
     assert signed_in(app, "are_analyst").get(hit_path.group(1)).status_code == 404
 
 
+def test_a_document_hit_asks_the_owner_about_the_document(app: FastAPI, users: dict[str, User]) -> None:
+    api_create(app, users["mar_officer"], {"kind": "travel_document", "number": "QX7788123", "country": "MAR",
+                                           "document_type": "passport", "document_status": "stolen",
+                                           "restriction": {"mode": "all_members"}})
+    r = signed_in(app, "svk_analyst").post_form("/screen", "/screen", {"document_number": "QX 778 8123",
+                                                                      "document_country": "MAR"})
+    assert r.status_code == 200, r.text[:500]
+    officer = signed_in(app, "mar_officer")
+    hit_path = re.search(r'href="(/hits/[^"]+)"', officer.get("/inbox").text)
+    assert hit_path
+    page = officer.get(hit_path.group(1)).text
+    assert "Is this the document of your record?" in page and "not the same document" in page
+    assert "person of your record" not in page
+
+
 def test_audit_trail_and_user_admin(app: FastAPI) -> None:
     admin = signed_in(app, "mar_admin")
     r = admin.post_form("/admin/users", "/admin/users", {"username": "mar_new_frontline", "role": "frontline",
