@@ -130,11 +130,18 @@ def bulk_create(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData
     """All or nothing: the caller's transaction rolls back if any record is refused."""
     if len(payloads) > MAX_BULK:
         raise InvalidInput(f"at most {MAX_BULK} records per call", [{"field": "records", "message": "too many"}])
-    now = utcnow()
+    rows = prepare_rows(conn, actor, payloads, utcnow())
+    RecordAccess(conn, actor).create(rows)
+    return rows
+
+
+def prepare_rows(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData], now: dt.datetime
+                 ) -> list[RecordRow]:
+    """Rows for new records, with fresh ids, their references to other records checked.
+
+    Shared by bulk create and the file import, so both build and check records the same way."""
     rows = [build_row(actor, p, now, record_id) for p, record_id in zip(payloads, new_ids(len(payloads)), strict=True)]
-    gate = RecordAccess(conn, actor)
-    _check_references(gate, payloads, {r.id for r in rows})
-    gate.create(rows)
+    _check_references(RecordAccess(conn, actor), payloads, {r.id for r in rows})
     return rows
 
 
