@@ -376,6 +376,53 @@ def with_cpu(pids: Sequence[int], phase: Any, *args: Any, **kwargs: Any) -> dict
     return out
 
 
+INDEX_CODE = ("taawun/index/", "taawun/names/")  # the name engine and its index: the rest is the service
+
+
+@contextlib.contextmanager
+def sampled(pid: int, max_seconds: float, out: Path) -> Iterator[dict[str, Any]]:
+    """py-spy samples of a worker while the block runs: the share of its busy samples inside the index.
+
+    Why beside `index_share`: that one times the index alone in this process; this one looks into the
+    running worker under load, where queueing, the GIL and the database share the same CPU."""
+    import shutil
+    import signal
+
+    summary: dict[str, Any] = {}
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(exe).exists():
+        summary["skipped"] = "py-spy not installed"
+        yield summary
+        return
+    proc = subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", "50", "--format", "raw", "--output",
+                             str(out), "--duration", str(int(max_seconds) + 5), "--nonblocking"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield summary
+    finally:
+        proc.send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            err = b""
+        summary.update(_collapsed_share(out) if out.exists() else {"skipped": err.decode()[-300:]})
+
+
+def _collapsed_share(path: Path) -> dict[str, Any]:
+    total = in_index = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        if any(part in stack for part in INDEX_CODE):
+            in_index += int(count)
+    return {"busy_samples": total, "index_samples": in_index,
+            "index_share": round(in_index / total, 3) if total else None,
+            "counted_as_index": "stacks with a frame in src/taawun/index/ or src/taawun/names/"}
+
+
 def index_share(snapshot_dir: Path, persons: Sequence[dict[str, Any]], documents: Sequence[dict[str, Any]]
                 ) -> dict[str, Any]:
     """CPU per query of the name/document index alone, in this process on the same snapshot the workers load,
@@ -643,8 +690,10 @@ def main() -> None:
             log("person screening, one client (service time)")
             result["person_sequential"] = with_cpu(pids, sequential, a, "/api/v1/screen/person", q_seq, screener)
             log(f"person screening, {args.concurrency} clients, closed loop")
-            result["person_closed_loop"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/person", q_closed,
-                                                    screener, args.concurrency, args.max_seconds, None)
+            with sampled(pa.pid, args.max_seconds, tmpdir / "worker0.pyspy") as profile:
+                result["person_closed_loop"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/person", q_closed,
+                                                        screener, args.concurrency, args.max_seconds, None)
+            result["person_closed_loop"]["py_spy_worker_a"] = profile
             log(f"person screening, {args.concurrency} clients, paced at {args.paced_rate}/s")
             result["person_paced"] = with_cpu(pids, run_load, [a, b], "/api/v1/screen/person", q_paced, screener,
                                               args.concurrency, args.max_seconds, args.paced_rate)
