@@ -6,6 +6,8 @@ so a slow writer could commit change 10 after a fast one committed change 11, an
 had already read up to 11 would never see 10. Every writer takes this transaction-scoped lock
 before it adds to the change feed and keeps it until it commits (the audit log appends under the
 same lock, which keeps its hash chain from forking); change numbers are then visible in order.
+A writer that changes an existing record takes it before it locks the record's row, so no one
+holds the lock while waiting for a row that a writer waiting for the lock holds (a deadlock).
 SQLite transactions are already exclusive (BEGIN IMMEDIATE), so there it does nothing.
 """
 

@@ -253,6 +253,7 @@ def _keep_first_snapshot(conn: Connection, record_id: str) -> None:
 
 def replace_record(conn: Connection, row: RecordRow, previous_version: int, action: str, by_user: str) -> bool:
     """Store a new version of ``row``; False if someone else changed it first."""
+    serialise_writers(conn)  # before the row lock: a writer never waits for a row while holding the lock
     if previous_version == 1:
         _keep_first_snapshot(conn, row.id)
     values = row.columns()
