@@ -92,3 +92,24 @@ def test_spelling_of_another_name_scores_below_the_right_spelling(wrong: str, ri
 def test_disagreeing_common_part_still_counts_against_a_match() -> None:
     # "Ali" weighs little when it agrees, but Alaa for علي is a different given name
     assert compare("Alaa Mezher", "علي مزهر").score < compare("Ali Mezher", "علي مزهر").score - 0.08
+
+
+def test_parts_in_another_order_still_hit_but_rank_below_the_same_order() -> None:
+    # "Khalid Samir" (Khalid son of Samir) and "Samir Khalid" may be father and son
+    same_order = compare("Khalid Samir", "خالد سمير").score
+    swapped = compare("Samir Khalid", "خالد سمير").score
+    assert swapped >= DEFAULT_THRESHOLD
+    assert swapped < same_order
+    assert compare("Samir Khalid", "خالد سمير").score == compare("خالد سمير", "Samir Khalid").score
+
+
+def test_a_table_pairing_a_spelling_with_half_a_compound_does_not_discount_the_compound() -> None:
+    # the word tables pair "abdallah" with عبد (the first half of عبد الله): that is no other name
+    assert compare("Abdallah Mansour", "عبد الله منصور").score >= 0.95
+    # داوود and داود are one name written two ways
+    assert compare("Dawoud Mansour", "داوود منصور").score >= DEFAULT_THRESHOLD
+
+
+def test_a_name_with_repeated_parts_is_in_order_however_the_parts_were_paired() -> None:
+    # two parts match فهد and two match اسماعيل: the name is in its own order
+    assert compare("اسماعيل فهد اسماعيل الفهد", "Ismail Fahad Ismail Alfahad").score == 1.0

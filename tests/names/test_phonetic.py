@@ -29,3 +29,41 @@ def test_abd_article_and_assimilation() -> None:
 def test_ambiguous_final_h() -> None:
     assert arabic_key("صالح") in latin_keys("saleh")
     assert arabic_key("فاطمه") in latin_keys("fatimah")
+
+
+def _token_sim(arabic: str, latin: str) -> float:
+    from taawun.names.scoring import analyse_name
+    from taawun.names.similarity import token_similarity
+
+    return token_similarity(analyse_name(arabic)[0], analyse_name(latin)[0])[0]
+
+
+def test_the_ending_tells_a_name_from_its_feminine_or_nisba() -> None:
+    # نوره is Noura, not Nour; لطيف is Latif, not Lotfia; محسن is Mohsen, not Mahasneh
+    assert _token_sim("نوره", "noura") > _token_sim("نوره", "nour") + 0.05
+    assert _token_sim("نور", "nour") > _token_sim("نور", "noura") + 0.05
+    assert _token_sim("محسن", "mohsen") > _token_sim("محسن", "mahasneh") + 0.05
+    # a French silent e and a written final vowel or ع are no evidence either way
+    assert _token_sim("بومدين", "boumediene") >= 0.9
+    assert _token_sim("ربيع", "rabia") >= 0.85
+    assert _token_sim("مصطفي", "mustafa") >= 0.9
+
+
+def test_a_latin_long_vowel_needs_its_arabic_letter() -> None:
+    # Haytham writes the ي of هيثم; Hatim (حاتم) has none
+    assert _token_sim("هيثم", "haytham") > _token_sim("حاتم", "haytham") + 0.05
+    assert _token_sim("حسين", "hussein") >= 0.9
+    # so does a Latin ou the و: Zouaoui is زواوي, not ضياء
+    assert _token_sim("زواوي", "zouaoui") > _token_sim("ضياء", "zouaoui") + 0.05
+
+
+def test_compounds_keep_the_consonants_of_both_names() -> None:
+    # the l of Kamal/Jamal stays (segmentation already removed the article of الدين) ...
+    assert _token_sim("كمال الدين", "kamalaldin") >= 0.9
+    assert _token_sim("جمال الدين", "jamaleddine") >= 0.9
+    assert _token_sim("حسام الدين", "hosameldin") >= 0.9
+    # ... the alef opening the second name is a vowel, not a long a ...
+    assert _token_sim("عبد الاله", "abdul ilah") >= 0.9
+    assert _token_sim("ابو ايوب", "abouyoub") >= 0.9
+    # ... and a letter shared at the junction may be written once
+    assert _token_sim("اميررضا", "amirreza") >= 0.9

@@ -11,14 +11,20 @@ from babel.messages.pofile import read_po
 from taawun.web import i18n
 
 WEB = Path(i18n.__file__).parent
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "tr": (2,)}
+SRC = WEB.parent
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "tr": (2,), "Message": None,
+            **dict.fromkeys(("TaawunError", "InvalidInput", "NotAuthenticated", "Forbidden", "NotFound", "Conflict"))}
 
 
 def _source_ids() -> set[str]:
+    """Extracted here independently of update.py: the pages, and the messages of the layers below them."""
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    found = extract_from_dir(str(WEB), method_map, options, keywords=KEYWORDS)  # type: ignore[arg-type]
-    return {msg[2] if isinstance(msg[2], str) else msg[2][0] for msg in found}
+    ids = set()
+    for source in (WEB, SRC / "domain", SRC / "access", SRC / "services"):
+        found = extract_from_dir(str(source), method_map, options, keywords=KEYWORDS)  # type: ignore[arg-type]
+        ids |= {msg[2] if isinstance(msg[2], str) else msg[2][0] for msg in found}
+    return ids
 
 
 def _catalogue(lang: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from taawun.access.actor import Actor
 from taawun.access.policy import Audience, can_pass_on, can_see, require
 from taawun.domain.enums import OrgKind, Role
 from taawun.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from taawun.domain.messages import Message
 from taawun.domain.world import is_member
 from taawun.store import accounts as account_store
 from taawun.store import diffusions as store
@@ -31,7 +32,7 @@ def _check_id(diffusion_id: str) -> None:
     try:
         uuid.UUID(diffusion_id)
     except ValueError:
-        raise NotFound(f"no diffusion {diffusion_id[:40]!r}") from None
+        raise NotFound("no diffusion '%(id)s'", id=diffusion_id[:40]) from None
 
 
 class DiffusionAccess:
@@ -48,28 +49,30 @@ class DiffusionAccess:
                 regions_of.setdefault(org, set()).add(region)
         unknown = [m for m in members if not is_member(m)]
         if unknown:
-            raise InvalidInput(f"{unknown[0]} is not a member", [{"field": "members", "message": "unknown member"}])
+            raise InvalidInput("%(code)s is not a member", [{"field": "members", "message": Message("unknown member")}],
+                               code=unknown[0])
         chosen = set(members) | {o for r in regions for o in by_region.get(r, []) if is_member(o)}
         chosen.discard(self.actor.org_code)
         if not chosen:
             raise InvalidInput("a diffusion needs at least one recipient other than yourself",
-                               [{"field": "members", "message": "no recipient"}])
+                               [{"field": "members", "message": Message("no recipient")}])
         return {org: frozenset(regions_of.get(org, set())) for org in sorted(chosen)}
 
     def send(self, row: RecordRow, snapshot: dict[str, Any], request: str, message: str | None,
              members: Sequence[str], regions: Sequence[str]) -> Diffusion:
         require(self.actor, "write")
         if not can_pass_on(self.actor, row.owner, row.handling):
-            raise Forbidden(f"record {row.id} is under handling code H2: only its owner {row.owner} may pass it on")
+            raise Forbidden("record %(id)s is under handling code H2: only its owner %(owner)s may pass it on",
+                            id=row.id, owner=row.owner)
         recipients = self._recipients(members, regions)
         if row.owner != self.actor.org_code:
             audience = Audience.from_json(row.restriction_mode, row.restriction)
             blocked = [org for org, org_regions in recipients.items() if not can_see(
                 Actor("", "", org, OrgKind.MEMBER, Role.ANALYST, org_regions), row.owner, audience)]
             if blocked:
-                raise InvalidInput(f"the owner {row.owner} does not share this record with {', '.join(blocked)}",
-                                   [{"field": "members", "message": f"{org} may not see the record"}
-                                    for org in blocked])
+                raise InvalidInput("the owner %(owner)s does not share this record with %(blocked)s",
+                                   [{"field": "members", "message": Message("%(org)s may not see the record", org=org)}
+                                    for org in blocked], owner=row.owner, blocked=", ".join(blocked))
         now = audit.utcnow()
         values: Diffusion = {
             "id": str(uuid.uuid4()), "sender_org": self.actor.org_code, "created_by": self.actor.user_id,
@@ -94,10 +97,10 @@ class DiffusionAccess:
         _check_id(diffusion_id)
         found = store.get_diffusion(self.conn, diffusion_id)
         if found is None:
-            raise NotFound(f"no diffusion {diffusion_id}")
+            raise NotFound("no diffusion %(id)s", id=diffusion_id)
         recipients = store.recipients_of(self.conn, diffusion_id)
         if self.actor.org_code != found["sender_org"] and self.actor.org_code not in recipients:
-            raise NotFound(f"no diffusion {diffusion_id}")
+            raise NotFound("no diffusion %(id)s", id=diffusion_id)
         return found, recipients
 
     def get(self, diffusion_id: str) -> tuple[Diffusion, list[str], list[dict[str, Any]]]:

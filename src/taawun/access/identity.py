@@ -24,6 +24,7 @@ from taawun.access.policy import require
 from taawun.domain import world
 from taawun.domain.enums import OrgKind, Role
 from taawun.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from taawun.domain.messages import Message
 from taawun.store import accounts as store
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -132,7 +133,7 @@ def authenticate(conn: Connection, token: str) -> tuple[Actor, str]:
 def revoke_token(conn: Connection, actor: Actor, token_id: str) -> None:
     tokens = {t["id"] for t in store.tokens_of(conn, actor.user_id)}
     if token_id not in tokens:
-        raise NotFound(f"no token {token_id}")
+        raise NotFound("no token %(id)s", id=token_id)
     store.revoke_token(conn, token_id, audit.utcnow())
     audit.record(conn, actor, "auth.token_revoked", token_id)
 
@@ -146,10 +147,11 @@ def language_of(conn: Connection, actor: Actor) -> str | None:
 def set_language(conn: Connection, actor: Actor, language: str) -> None:
     """Each user chooses their own language (no role needed: it changes nothing anyone else sees)."""
     if language not in world.LANGUAGES:
-        raise InvalidInput(f"unknown language {language[:10]!r}",
-                           [{"field": "language", "message": "ar, en, fr or es"}])
+        raise InvalidInput("unknown language '%(language)s'",
+                           [{"field": "language", "message": Message("ar, en, fr or es")}],
+                           language=language[:10])
     if store.user_by_id(conn, actor.user_id) is None:
-        raise NotFound(f"no user {actor.user_id}")
+        raise NotFound("no user %(id)s", id=actor.user_id)
     store.update_user(conn, actor.user_id, language=language)
     audit.record(conn, actor, "user.language", actor.user_id, language=language)
 
@@ -166,17 +168,20 @@ def add_user(conn: Connection, actor: Actor, *, username: str, org_code: str, ro
             raise Forbidden("admins manage only their own organisation's users")
     org = store.organisation(conn, org_code)
     if org is None:
-        raise InvalidInput(f"unknown organisation {org_code!r}", [{"field": "org", "message": "unknown"}])
+        raise InvalidInput("unknown organisation '%(org)s'", [{"field": "org", "message": Message("unknown")}],
+                           org=org_code)
     if role == Role.REVIEWER and org["kind"] != OrgKind.GS.value:
-        raise InvalidInput("reviewers belong to the General Secretariat", [{"field": "role", "message": "GS only"}])
+        raise InvalidInput("reviewers belong to the General Secretariat",
+                           [{"field": "role", "message": Message("GS only")}])
     if not _USERNAME.fullmatch(username):
         raise InvalidInput("a username is 1-64 letters, digits, '.', '-' or '_'",
-                           [{"field": "username", "message": "invalid"}])
+                           [{"field": "username", "message": Message("invalid")}])
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password has at least {MIN_PASSWORD_LENGTH} characters",
-                           [{"field": "password", "message": "too short"}])
+        raise InvalidInput("a password has at least %(min)s characters",
+                           [{"field": "password", "message": Message("too short")}], min=MIN_PASSWORD_LENGTH)
     if store.user_by_username(conn, username) is not None:
-        raise InvalidInput(f"username {username!r} is taken", [{"field": "username", "message": "taken"}])
+        raise InvalidInput("username '%(username)s' is taken", [{"field": "username", "message": Message("taken")}],
+                           username=username)
     user_id = str(uuid.uuid4())
     store.insert_user(conn, {"id": user_id, "username": username, "org_code": org_code, "role": role.value,
                              "password_hash": password_hash or hash_password(password), "active": True,

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, true
 
 from taawun.access import audit
 from taawun.access.actor import Actor
-from taawun.access.policy import Audience, allowed, can_see, visible_clause
+from taawun.access.policy import Audience, allowed, can_see, role_word, visible_clause
 from taawun.access.records import sees
 from taawun.domain.enums import Role
 from taawun.domain.errors import Conflict, Forbidden, NotFound
@@ -35,7 +35,7 @@ def _check_id(notice_id: str) -> None:
     try:
         uuid.UUID(notice_id)
     except ValueError:
-        raise NotFound(f"no notice {notice_id[:40]!r}") from None
+        raise NotFound("no notice '%(id)s'", id=notice_id[:40]) from None
 
 
 def can_see_notice(actor: Actor, notice: Notice) -> bool:
@@ -63,7 +63,7 @@ class NoticeAccess:
         _check_id(notice_id)
         notice = store.get_notice(self.conn, notice_id)
         if notice is None or not can_see_notice(self.actor, notice):
-            raise NotFound(f"no notice {notice_id}")
+            raise NotFound("no notice %(id)s", id=notice_id)
         return notice
 
     def get(self, notice_id: str) -> Notice:
@@ -86,7 +86,7 @@ class NoticeAccess:
     def for_requester(self, notice_id: str) -> Notice:
         notice = self._load(notice_id)
         if not is_requester(self.actor, notice):
-            raise Forbidden(f"only officers of {notice['requester_org']} may change this notice")
+            raise Forbidden("only officers of %(org)s may change this notice", org=notice["requester_org"])
         return notice
 
     def for_reviewer(self, notice_id: str) -> Notice:
@@ -114,7 +114,7 @@ class NoticeAccess:
 
     def create(self, values: Notice) -> None:
         if not allowed(self.actor, "write"):
-            raise Forbidden(f"the role {self.actor.role.value} may not request notices")
+            raise Forbidden("the role %(role)s may not request notices", role=role_word(self.actor.role))
         store.insert_notice(self.conn, values)
         self._event(values["id"], "create", None, values["status"], None, {"type": values["type"]},
                     values["created_at"])
@@ -125,7 +125,7 @@ class NoticeAccess:
         now = audit.utcnow()
         values = {**values, "updated_at": now}
         if not store.update_notice(self.conn, notice["id"], notice["version"], values):
-            raise Conflict(f"notice {notice['id']} was changed by someone else; reload it and try again")
+            raise Conflict("notice %(id)s was changed by someone else; reload it and try again", id=notice["id"])
         after = str(values.get("status", notice["status"]))
         self._event(notice["id"], action, notice["status"], after, reason, detail or {}, now)
         return {**notice, **values, "version": notice["version"] + 1}

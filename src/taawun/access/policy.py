@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, FromClause, and_, exists, false, not_, or_
 from taawun.access.actor import Actor
 from taawun.domain.enums import Handling, RecordStatus, RestrictionMode, Role
 from taawun.domain.errors import Forbidden
+from taawun.domain.messages import N_, Message
 from taawun.store.tables import record_audience, records
 
 
@@ -98,13 +99,25 @@ _ACTIONS: dict[str, frozenset[Role]] = {
 }
 
 
+# Roles and actions in words, for the refusal's sentence (translated on pages).
+ROLE_WORDS = {Role.FRONTLINE: N_("frontline officer"), Role.ANALYST: N_("analyst"), Role.OFFICER: N_("NCB officer"),
+              Role.REVIEWER: N_("reviewer"), Role.ADMIN: N_("administrator")}
+_ACTION_WORDS = {"read": N_("read"), "export": N_("export"), "write": N_("write"), "screen": N_("screen"),
+                 "review": N_("review"), "manage_users": N_("manage users"), "read_audit": N_("read audit")}
+
+
+def role_word(role: Role) -> Message:
+    return Message(ROLE_WORDS.get(role, role.value))
+
+
 def allowed(actor: Actor, action: str) -> bool:
     return actor.role in _ACTIONS[action]
 
 
 def require(actor: Actor, action: str) -> None:
     if not allowed(actor, action):
-        raise Forbidden(f"the role {actor.role.value} may not {action.replace('_', ' ')}")
+        raise Forbidden("the role %(role)s may not %(action)s", role=role_word(actor.role),
+                        action=Message(_ACTION_WORDS[action]))
 
 
 def can_write_for(actor: Actor, owner: str) -> bool:

@@ -34,7 +34,7 @@ def _check_id(record_id: str) -> None:
     try:
         uuid.UUID(record_id)
     except ValueError:
-        raise NotFound(f"no record {record_id[:40]!r}") from None
+        raise NotFound("no record '%(id)s'", id=record_id[:40]) from None
 
 
 @dataclass
@@ -77,7 +77,7 @@ class RecordAccess:
         _check_id(record_id)
         row = store.get_record(self.conn, record_id, self._readable())
         if row is None or not sees(self.actor, row):
-            raise NotFound(f"no record {record_id}")
+            raise NotFound("no record %(id)s", id=record_id)
         return row
 
     def get(self, record_id: str) -> store.RecordRow:
@@ -132,9 +132,9 @@ class RecordAccess:
         _check_id(record_id)
         row = store.get_record(self.conn, record_id, and_(visible_clause(self.actor), self._link_ends_shown()))
         if row is None or not sees(self.actor, row):
-            raise NotFound(f"no record {record_id}")
+            raise NotFound("no record %(id)s", id=record_id)
         if row.status == RecordStatus.DELETED.value and not (self.actor.is_gs or self.actor.org_code == row.owner):
-            raise NotFound(f"no record {record_id}")
+            raise NotFound("no record %(id)s", id=record_id)
         audit.record(self.conn, self.actor, "record.history", record_id)
         versions = store.history(self.conn, record_id)
         # Earlier versions may have had a wider audience; a caller sees only the versions it could see then
@@ -177,8 +177,9 @@ class RecordAccess:
     # --- writes ----------------------------------------------------------------------------
     def _check_write(self, row: store.RecordRow) -> None:
         if not can_write_for(self.actor, row.owner):
-            raise Forbidden(f"{self.actor.username} ({self.actor.role.value}, {self.actor.org_code}) "
-                            f"may not write records owned by {row.owner}")
+            raise Forbidden("%(user)s (%(role)s, %(org)s) may not write records owned by %(owner)s",
+                            user=self.actor.username, role=self.actor.role.value, org=self.actor.org_code,
+                            owner=row.owner)
 
     def create(self, rows: Sequence[store.RecordRow]) -> None:
         for row in rows:
@@ -214,14 +215,14 @@ class RecordAccess:
         shown = or_(records.c.owner == self.actor.org_code, self._link_ends_shown())
         row = store.get_record(self.conn, record_id, and_(visible_clause(self.actor), live_clause(True), shown))
         if row is None or not sees(self.actor, row):
-            raise NotFound(f"no record {record_id}")
+            raise NotFound("no record %(id)s", id=record_id)
         self._check_write(row)
         return row
 
     def replace(self, row: store.RecordRow, previous_version: int, action: str = "update") -> None:
         self._check_write(row)
         if not store.replace_record(self.conn, row, previous_version, action, self.actor.user_id):
-            raise Conflict(f"record {row.id} was changed by someone else; reload it and try again")
+            raise Conflict("record %(id)s was changed by someone else; reload it and try again", id=row.id)
         audit.record(self.conn, self.actor, f"record.{action}", row.id, version=row.version)
 
 

@@ -23,6 +23,7 @@ from taawun.access.policy import live_clause, require
 from taawun.access.records import sees
 from taawun.domain.enums import HitDisclosure
 from taawun.domain.errors import Forbidden, InvalidInput, NotFound
+from taawun.domain.messages import Message
 from taawun.store import records as record_store
 from taawun.store import screening as store
 from taawun.store.records import RecordRow
@@ -129,7 +130,7 @@ def visible_hit(conn: Connection, actor: Actor, hit_id: str) -> dict[str, Any]:
     """A hit as the searcher or the record's owner may see it; anyone else gets 404."""
     hit = store.get_hit(conn, hit_id)
     if hit is None or actor.org_code not in (hit["searcher_org"], hit["record_owner"]) and not actor.is_gs:
-        raise NotFound(f"no hit {hit_id}")
+        raise NotFound("no hit %(id)s", id=hit_id)
     audit.record(conn, actor, "hit.read", hit_id)
     if actor.org_code == hit["searcher_org"] and hit["disclosure"] != "full" and actor.org_code != hit["record_owner"]:
         # The searcher learns the owner's answer, never more than the hit disclosed.
@@ -145,14 +146,15 @@ def answer_hit(conn: Connection, actor: Actor, hit_id: str, decision: str, note:
     """The owner NCB confirms or rejects a hit; the searching organisation is told."""
     hit = store.get_hit(conn, hit_id)
     if hit is None or actor.org_code not in (hit["searcher_org"], hit["record_owner"]):
-        raise NotFound(f"no hit {hit_id}")
+        raise NotFound("no hit %(id)s", id=hit_id)
     if actor.org_code != hit["record_owner"] or not actor.role.value == "officer":
         raise Forbidden("only the record owner's officers answer a hit")
     if decision not in ("confirmed", "rejected"):
-        raise InvalidInput("decision is confirmed or rejected", [{"field": "decision", "message": "invalid"}])
+        raise InvalidInput("decision is confirmed or rejected", [{"field": "decision", "message": Message("invalid")}])
     now = audit.utcnow()
     if not store.answer_hit(conn, hit_id, decision, actor.user_id, now, note):
-        raise InvalidInput("this hit was already answered", [{"field": "decision", "message": "already answered"}])
+        raise InvalidInput("this hit was already answered", [{"field": "decision",
+                                                                 "message": Message("already answered")}])
     if hit["searcher_org"] != actor.org_code:
         store.insert_notifications(conn, [{
             "id": str(uuid.uuid4()), "org_code": hit["searcher_org"], "type": "hit_answer", "hit_id": hit_id,
@@ -179,7 +181,7 @@ def unread_count(conn: Connection, actor: Actor) -> int:
 
 def mark_read(conn: Connection, actor: Actor, notification_id: str) -> None:
     if not store.mark_read(conn, actor.org_code, notification_id):
-        raise NotFound(f"no notification {notification_id}")
+        raise NotFound("no notification %(id)s", id=notification_id)
 
 
 def index_changes(conn: Connection, after_seq: int) -> tuple[int, list[str]]:

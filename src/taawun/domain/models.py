@@ -17,18 +17,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from taawun.domain import enums as E
 from taawun.domain.dates import PartialDateError, normalise_partial_date
+from taawun.domain.messages import Message
 from taawun.domain.text import TextError, clean_text, detect_script
 from taawun.domain.world import PARTNERS, REGION_NAMES, all_organisations, is_member
 
 REVIEW_PERIOD_DAYS = 5 * 365
 
 
-def _text(max_length: int, field: str) -> AfterValidator:
+def _text(max_length: int, field: Message) -> AfterValidator:
     def check(value: str) -> str:
         try:
             return clean_text(value, field=field, max_length=max_length)
         except TextError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(*exc.args) from None
 
     return AfterValidator(check)
 
@@ -37,7 +38,7 @@ def _partial_date(value: str) -> str:
     try:
         return _normalised_date(value)
     except PartialDateError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(*exc.args) from None
 
 
 @lru_cache(maxsize=65536)
@@ -68,14 +69,14 @@ def _unsorted(values: list[Any]) -> bool:
 def _country(value: str) -> str:
     code = value.strip().upper()
     if not is_member(code):
-        raise ValueError(f"'{value[:10]}' is not the ISO 3166 alpha-3 code of a member country")
+        raise ValueError(Message("'%(code)s' is not the ISO 3166 alpha-3 code of a member country", code=value[:10]))
     return code
 
 
 def _any_country(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 3 or not _is_country_code(code):
-        raise ValueError(f"'{value[:10]}' is not an ISO 3166 alpha-3 country code")
+        raise ValueError(Message("'%(code)s' is not an ISO 3166 alpha-3 country code", code=value[:10]))
     return code
 
 
@@ -90,10 +91,10 @@ def _is_country_code(code: str) -> bool:
 Country = Annotated[str, AfterValidator(_any_country)]
 MemberCode = Annotated[str, AfterValidator(_country)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
-Name = Annotated[str, Field(max_length=1000), _text(300, "name")]
-ShortText = Annotated[str, Field(max_length=1000), _text(200, "text")]
-LongText = Annotated[str, Field(max_length=40000), _text(10000, "text")]
-Number = Annotated[str, Field(max_length=200), _text(64, "number")]
+Name = Annotated[str, Field(max_length=1000), _text(300, Message("name"))]
+ShortText = Annotated[str, Field(max_length=1000), _text(200, Message("text"))]
+LongText = Annotated[str, Field(max_length=40000), _text(10000, Message("text"))]
+Number = Annotated[str, Field(max_length=200), _text(64, Message("number"))]
 
 
 class Strict(BaseModel):
@@ -124,20 +125,22 @@ class Restriction(Strict):
     def _check(self) -> Restriction:
         if not (self.members or self.regions or self.partners):  # the usual case: nothing listed
             if self.mode == E.RestrictionMode.ONLY:
-                raise ValueError("mode only needs at least one member, region or partner")
+                raise ValueError(Message("mode only needs at least one member, region or partner"))
             return self
         unknown_regions = [r for r in self.regions if r not in REGION_NAMES]
         if unknown_regions:
-            raise ValueError(f"unknown region {unknown_regions[0]!r}; known: {', '.join(REGION_NAMES)}")
+            raise ValueError(Message("unknown region '%(region)s'; known: %(known)s", region=unknown_regions[0],
+                                     known=", ".join(REGION_NAMES)))
         unknown_partners = [p for p in self.partners if p not in PARTNERS]
         if unknown_partners:
-            raise ValueError(f"unknown partner {unknown_partners[0]!r}; known: {', '.join(PARTNERS)}")
+            raise ValueError(Message("unknown partner '%(partner)s'; known: %(known)s", partner=unknown_partners[0],
+                                     known=", ".join(PARTNERS)))
         if self.mode == E.RestrictionMode.ALL_MEMBERS and (self.members or self.regions):
-            raise ValueError("mode all_members takes no member or region list (partners may be added)")
+            raise ValueError(Message("mode all_members takes no member or region list (partners may be added)"))
         if self.mode == E.RestrictionMode.ONLY and not (self.members or self.regions or self.partners):
-            raise ValueError("mode only needs at least one member, region or partner")
+            raise ValueError(Message("mode only needs at least one member, region or partner"))
         if self.mode == E.RestrictionMode.ALL_EXCEPT and self.partners:
-            raise ValueError("mode all_except excludes members or regions, not partners")
+            raise ValueError(Message("mode all_except excludes members or regions, not partners"))
         if _unsorted(self.members):
             self.members = sorted(set(self.members))
         if _unsorted(self.regions):
@@ -173,11 +176,11 @@ class CommonFields(Strict):
     @model_validator(mode="after")
     def _common(self) -> CommonFields:
         if self.handling == E.Handling.H3 and not self.handling_note:
-            raise ValueError("handling H3 needs handling_note stating the restriction in words")
+            raise ValueError(Message("handling H3 needs handling_note stating the restriction in words"))
         if self.owner is not None:
             self.owner = self.owner.strip().upper()
             if self.owner not in all_organisations():
-                raise ValueError(f"unknown owner {self.owner!r}")
+                raise ValueError(Message("unknown owner '%(owner)s'", owner=self.owner))
         if _unsorted(self.crime_areas):
             self.crime_areas = sorted(set(self.crime_areas))
         return self
@@ -197,7 +200,7 @@ class PersonData(CommonFields):
     @model_validator(mode="after")
     def _birth(self) -> PersonData:
         if self.birth_date and self.birth_date > _today_iso():
-            raise ValueError("birth_date is in the future")
+            raise ValueError(Message("birth_date is in the future"))
         if _unsorted(self.nationalities):
             self.nationalities = sorted(set(self.nationalities))
         return self
@@ -223,7 +226,7 @@ class VehicleData(CommonFields):
     @model_validator(mode="after")
     def _ident(self) -> VehicleData:
         if not (self.vin or self.plate):
-            raise ValueError("a vehicle needs a VIN or a plate")
+            raise ValueError(Message("a vehicle needs a VIN or a plate"))
         return self
 
 
@@ -259,7 +262,7 @@ class LinkData(CommonFields):
     @model_validator(mode="after")
     def _ends(self) -> LinkData:
         if self.source_id == self.target_id:
-            raise ValueError("a link joins two different records")
+            raise ValueError(Message("a link joins two different records"))
         return self
 
 
@@ -300,5 +303,5 @@ class TravellerQuery(Strict):
     @model_validator(mode="after")
     def _something(self) -> TravellerQuery:
         if not self.names and not self.documents:
-            raise ValueError("give at least a name or a document number")
+            raise ValueError(Message("give at least a name or a document number"))
         return self

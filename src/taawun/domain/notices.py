@@ -8,11 +8,13 @@ definition of "complete enough to submit".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
+from taawun.domain.messages import N_, Message
 from taawun.domain.models import LongText, PartialDate, Restriction, ShortText, Strict
 
 NOTICE_PERIOD_DAYS = 5 * 365  # a notice is reviewed (expires) five years after publication
@@ -140,8 +142,20 @@ class NoticePatch(Strict):
     public_extract: bool | None = None
 
 
-def _missing(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
+def _missing(field: str, template: str, **params: Any) -> dict[str, str]:
+    """One missing item; ``template`` is marked with N_ where it is written, and shown translated on pages."""
+    return {"field": field, "message": Message(template, **params)}
+
+
+_KIND_WORDS = {"person": N_("person"), "travel_document": N_("travel document"), "vehicle": N_("vehicle"),
+               "firearm": N_("firearm"), "organisation": N_("organisation"), "case": N_("case"), "link": N_("link")}
+
+
+def _kind_words(kinds: Iterable[str]) -> Message:
+    """Record kinds as a list of words, each translatable on its own (the template itself has no words)."""
+    words = [Message(_KIND_WORDS.get(k, k)) for k in sorted(kinds)]
+    template = ", ".join(f"%(k{i})s" for i in range(len(words)))
+    return Message(template, **{f"k{i}": w for i, w in enumerate(words)})
 
 
 def _empty(value: Any) -> bool:
@@ -150,36 +164,38 @@ def _empty(value: Any) -> bool:
 
 _TYPE_FIELDS: dict[NoticeType, list[tuple[str, str]]] = {
     NoticeType.YELLOW: [
-        ("circumstances", "the circumstances of the disappearance are required"),
-        ("last_seen_date", "the date the person was last seen is required"),
-        ("last_seen_place", "the place the person was last seen is required"),
+        ("circumstances", N_("the circumstances of the disappearance are required")),
+        ("last_seen_date", N_("the date the person was last seen is required")),
+        ("last_seen_place", N_("the place the person was last seen is required")),
     ],
-    NoticeType.BLUE: [("information_sought", "say what information on identity, location or activities is sought")],
+    NoticeType.BLUE: [("information_sought", N_("say what information on identity, location or activities is sought"))],
     NoticeType.BLACK: [
-        ("found_date", "the date the body was found is required"),
-        ("found_place", "the place the body was found is required"),
-        ("description", "a description of the body (marks, clothing, estimated age) is required"),
+        ("found_date", N_("the date the body was found is required")),
+        ("found_place", N_("the place the body was found is required")),
+        ("description", N_("a description of the body (marks, clothing, estimated age) is required")),
     ],
-    NoticeType.GREEN: [("summary", "describe the criminal activities the warning is about")],
-    NoticeType.ORANGE: [("threat", "describe the imminent threat (person, object, event or modus operandi)")],
-    NoticeType.PURPLE: [("modus_operandi", "describe the modus operandi, objects, devices or concealment method")],
-    NoticeType.UN_SPECIAL: [("unsc_reference", "the UN Security Council sanctions committee reference is required")],
+    NoticeType.GREEN: [("summary", N_("describe the criminal activities the warning is about"))],
+    NoticeType.ORANGE: [("threat",
+                         N_("describe the imminent threat (person, object, event or modus operandi)"))],
+    NoticeType.PURPLE: [("modus_operandi", N_("describe the modus operandi, objects, devices or concealment method"))],
+    NoticeType.UN_SPECIAL: [("unsc_reference",
+                             N_("the UN Security Council sanctions committee reference is required"))],
 }
 
 
 def _red_requirements(data: NoticeData) -> list[dict[str, str]]:
     warrant = data.warrant
     if warrant is None:
-        return [_missing("data.warrant", "a red notice needs an arrest warrant or judicial decision")]
+        return [_missing("data.warrant", N_("a red notice needs an arrest warrant or judicial decision"))]
     out = []
     if warrant.type is None:
-        out.append(_missing("data.warrant.type", "say whether it is an arrest_warrant or a judicial_decision"))
+        out.append(_missing("data.warrant.type", N_("say whether it is an arrest_warrant or a judicial_decision")))
     if warrant.date is None:
-        out.append(_missing("data.warrant.date", "the date of the warrant or decision is required"))
+        out.append(_missing("data.warrant.date", N_("the date of the warrant or decision is required")))
     if warrant.issuing_authority is None:
-        out.append(_missing("data.warrant.issuing_authority", "the issuing judicial authority is required"))
+        out.append(_missing("data.warrant.issuing_authority", N_("the issuing judicial authority is required")))
     if not warrant.charges:
-        out.append(_missing("data.warrant.charges", "at least one charge is required"))
+        out.append(_missing("data.warrant.charges", N_("at least one charge is required")))
     return out
 
 
@@ -187,11 +203,11 @@ def _person_identity(subject: dict[str, Any]) -> list[dict[str, str]]:
     """Enough to tell the wanted person from a namesake: a name and a birth date, document or description."""
     out = []
     if not subject.get("names"):
-        out.append(_missing("subject.names", "the subject needs a name"))
+        out.append(_missing("subject.names", N_("the subject needs a name")))
     if not (subject.get("birth_date") or subject.get("identifiers") or subject.get("description")):
         out.append(_missing("subject.birth_date",
-                            "to avoid a false arrest the subject needs a birth date, a document number or a "
-                            "description"))
+                            N_("to avoid a false arrest the subject needs a birth date, a document number or a "
+                               "description")))
     return out
 
 
@@ -204,11 +220,11 @@ def missing_data(notice_type: NoticeType, data: NoticeData, subject: dict[str, A
     kinds, required = SUBJECT_KINDS[notice_type]
     if subject is None:
         if required:
-            out.append(_missing("subject_id", f"a {notice_type.value} notice needs a subject record "
-                                              f"({' or '.join(sorted(kinds))})"))
+            out.append(_missing("subject_id", N_("this type of notice needs a subject record (%(kinds)s)"),
+                                kinds=_kind_words(kinds)))
     elif subject.get("kind") not in kinds:
-        out.append(_missing("subject_id", f"the subject of a {notice_type.value} notice must be a "
-                                          f"{' or '.join(sorted(kinds))}, not a {subject.get('kind')}"))
+        out.append(_missing("subject_id", N_("the subject of this type of notice is one of: %(kinds)s; not a %(kind)s"),
+                            kinds=_kind_words(kinds), kind=_kind_words([str(subject.get("kind"))])))
     if notice_type == NoticeType.RED:
         out.extend(_red_requirements(data))
         if subject is not None and subject.get("kind") == "person":

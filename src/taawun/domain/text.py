@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from taawun.domain.messages import Message
+
 # Bidi embedding/override/isolate controls, LRM/RLM/ALM, zero-width space, word joiner, BOM.
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200E, 0x200F, 0x061C, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -27,23 +29,27 @@ class TextError(ValueError):
 
 
 def clean_text(value: str, *, field: str = "text", max_length: int = 1000) -> str:
-    """Return the NFC form of ``value`` without invisible formatting, or raise TextError."""
+    """Return the NFC form of ``value`` without invisible formatting, or raise TextError.
+
+    ``field`` names the value in the message (a `Message` such as ``Message("name")`` is shown translated).
+    """
     if len(value) > max_length * 4:
-        raise TextError(f"{field} is too long (at most {max_length} characters)")
+        raise TextError(Message("%(field)s is too long (at most %(max)s characters)", field=field, max=max_length))
     text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
     # Fast path (bulk imports validate millions of names): printable text has no Cc/Cs/Co/Cn at all.
     if not text.isprintable():
         for ch in text:
             category = unicodedata.category(ch)
             if category in ("Cc", "Cs", "Co", "Cn") and ch not in "\t\n\r":
-                raise TextError(f"{field} contains an invalid character U+{ord(ch):04X}")
+                raise TextError(Message("%(field)s contains an invalid character %(char)s", field=field,
+                                                 char=f"U+{ord(ch):04X}"))
     text = " ".join(text.split()).strip(_JOINERS + " ")
     if len(text) > max_length:
-        raise TextError(f"{field} is too long (at most {max_length} characters)")
+        raise TextError(Message("%(field)s is too long (at most %(max)s characters)", field=field, max=max_length))
     if not text:
-        raise TextError(f"{field} is empty once invisible characters are removed")
+        raise TextError(Message("%(field)s is empty once invisible characters are removed", field=field))
     if unicodedata.category(text[0]).startswith("M"):
-        raise TextError(f"{field} starts with a combining mark")
+        raise TextError(Message("%(field)s starts with a combining mark", field=field))
     return text
 
 

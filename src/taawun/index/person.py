@@ -22,7 +22,7 @@ import numpy as np
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
-from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, pair_terms
+from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, order_factor, pair_terms
 from taawun.names.segment import segment
 from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token, analyse_part
@@ -207,7 +207,7 @@ class PersonIndex:
         also join two parts into one) runs only when that could change the result.
         """
         toks = self._vocab.tokens
-        cands: list[tuple[float, int, int]] = []
+        cands: list[tuple[float, float, str, str, int, int]] = []
         lazy: dict[tuple[int, int], float] = {}
         for i, sm in enumerate(sims):
             for j, tid in enumerate(tids):
@@ -219,23 +219,28 @@ class PersonIndex:
                     if v < MIN_PAIR_SIM:
                         continue
                     lazy[i, j] = v
-                cands.append((v, i, j))
+                x, y = qtoks[i], toks[tid]
+                lo, hi = (x.text, y.text) if x.text <= y.text else (y.text, x.text)
+                cands.append((-v, -(x.weight + y.weight), lo, hi, i, j))  # `align`'s order, ties included
         nq = len(qtoks)
         ne = len(tids)
         if not cands:
             return 0.0
-        cands.sort(reverse=True)
+        cands.sort()
         ua = 0
         ub = 0
         num = 0.0
         den = 0.0
         matched = 0
         poor = False
-        for v, i, j in cands:
+        aligned: list[tuple[int, int, float]] = []
+        for neg_v, _, _, _, i, j in cands:
+            v = -neg_v
             if ua >> i & 1 or ub >> j & 1:
                 continue
             ua |= 1 << i
             ub |= 1 << j
+            aligned.append((i, j, v))
             pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
             num += pn
             den += pd
@@ -251,7 +256,14 @@ class PersonIndex:
         rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
         rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
-        return round(num / den, 6) if den > 0 else 0.0
+        if den <= 0:
+            return 0.0
+
+        def pair_sim(i: int, j: int) -> float:
+            v = sims[i].get(tids[j], lazy.get((i, j)))
+            return v if v is not None else token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+
+        return round(num / den * order_factor(aligned, pair_sim), 6)
 
     def _accumulator(self) -> np.ndarray:
         """Scratch per-entry score array reused by every search (kept zeroed between uses)."""

@@ -1,6 +1,7 @@
 """Name-level scoring: align the parts of two names and weigh them by rarity.
 
-Order is free (Arabic chains are reordered, family names move), parts may be missing on either
+Order is nearly free (family names move; a crossed alignment keeps ORDER_FACTOR of its score,
+because a chain read in another order may be another person), parts may be missing on either
 side (a passport shows four links of a chain, a report two), and common parts count little.
 The score is a weighted Dice over aligned parts:
 
@@ -32,6 +33,26 @@ CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagr
 # person as Zuhair for Zahran. The shortfall of an aligned pair is charged at no less than
 # this weight per part.
 DISAGREEMENT_WEIGHT = 0.6
+# Order is free but not meaningless: in a chain, "Khalid Abdulrahman" (Khalid son of
+# Abdulrahman) and "Abdulrahman Khalid" are father and son, or strangers. A name whose aligned
+# parts come in another order keeps this share of its score, which brings a perfect reordered
+# name down to the hit threshold (DEFAULT_THRESHOLD, 0.88): a surname-first listing of the same
+# person is still a possible hit, ranks below the name in its own order, and needs another
+# agreeing attribute (a birth date) to be a strong one.
+ORDER_FACTOR = 0.88
+
+
+def order_factor(aligned: Sequence[tuple[int, int, float]], sim: Callable[[int, int], float]) -> float:
+    """ORDER_FACTOR when the aligned (part of a, part of b, similarity) pairs cross and the same
+    parts paired in order would match worse, else 1. (Ismail Fahad Ismail Alfahad has two parts
+    that match اسماعيل and two that match فهد: whichever the alignment took, the name is in order.)"""
+    by_a = sorted(aligned)
+    js = [j for _, j, _ in by_a]
+    if all(x < y for x, y in zip(js, js[1:], strict=False)):
+        return 1.0
+    in_order = sorted(sim(i, j) for (i, _, _), j in zip(by_a, sorted(js), strict=True))
+    as_aligned = sorted(s for _, _, s in aligned)
+    return 1.0 if all(x >= y for x, y in zip(in_order, as_aligned, strict=True)) else ORDER_FACTOR
 
 
 def pair_terms(sim: float, weight: float, parts: int) -> tuple[float, float]:
@@ -103,7 +124,7 @@ SimFn = Callable[[int, int], tuple[float, str]]
 Pair = tuple[int, tuple[int, ...], float, str]  # (index in a, indices in b, similarity, space)
 
 
-def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swapped: bool) -> float:
+def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], sim: SimFn) -> float:
     num = 0.0
     den = 0.0
     used_a: set[int] = set()
@@ -118,7 +139,9 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], swap
     rest_a = sum(t.weight for k, t in enumerate(ta) if k not in used_a)
     rest_b = sum(t.weight for k, t in enumerate(tb) if k not in used_b)
     den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
-    return round(num / den, 6) if den > 0 else 0.0
+    if den <= 0:
+        return 0.0
+    return round(num / den * order_factor([(i, js[0], s) for i, js, s, _ in pairs], lambda i, j: sim(i, j)[0]), 6)
 
 
 def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
@@ -142,7 +165,7 @@ def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
     return pairs
 
 
-def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pair], score: float
+def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pair], score: float, sim: SimFn
                   ) -> tuple[float, list[Pair]]:
     """Try matching one part of the shorter name to two adjacent parts of the longer one.
 
@@ -166,7 +189,7 @@ def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pai
                 continue
             alt = [p for p in pairs if p[0] != i and j not in p[1] and j + 1 not in p[1]]
             alt.append((i, (j, j + 1), s, "joined " + space))
-            sc = _score(short, long, alt, False)
+            sc = _score(short, long, alt, sim)
             if sc > best_score:
                 best_score, best_pairs = sc, alt
     return best_score, best_pairs
@@ -186,7 +209,7 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
         def sim(i: int, j: int) -> tuple[float, str]:
             return token_similarity(ta[i], tb[j], floor)
     pairs = _greedy(ta, tb, sim)
-    score = _score(ta, tb, pairs, False)
+    score = _score(ta, tb, pairs, sim)
     short_n = min(len(ta), len(tb))
     if (
         score >= REPAIR_MIN  # joining two parts cannot rescue a name that shares next to nothing
@@ -195,10 +218,10 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
         and (len(pairs) < short_n or any(p[2] < 0.9 for p in pairs))
     ):
         if len(ta) < len(tb):
-            score, pairs = _merge_repair(ta, tb, pairs, score)
+            score, pairs = _merge_repair(ta, tb, pairs, score, sim)
         else:
             flipped: list[Pair] = [(js[0], (i,), s, sp) for i, js, s, sp in pairs]
-            score, flipped = _merge_repair(tb, ta, flipped, score)
+            score, flipped = _merge_repair(tb, ta, flipped, score, lambda i, j: sim(j, i))
             pairs = []
             for i, js, s, sp in flipped:
                 if len(js) == 1:

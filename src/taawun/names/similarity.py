@@ -243,8 +243,10 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
 @lru_cache(maxsize=200_000)
 def _same_name_form(form: str) -> str:
     """An Arabic form up to what Latin spellings cannot tell apart: the article, the letters
-    Persian and Urdu write differently, and the final vowel letter (ساره / سارا, نوره / نورا)."""
+    Persian and Urdu write differently, a doubled long vowel (داوود / داود) and the final vowel
+    letter (ساره / سارا, نوره / نورا)."""
     form = strip_arabic_article(fold_arabic(form))
+    form = form.replace("وو", "و").replace("يي", "ي")  # داوود / داود
     return form[:-1] if len(form) >= 3 and form[-1] in "هاىء" else form
 
 
@@ -261,7 +263,13 @@ def _spelling_of_another(ar_forms: tuple[str, ...], lat_forms: tuple[str, ...]) 
             mine = {_same_name_form(f) for f in ar_forms}
         if any(_same_name_form(o) in mine for o in owners) or not any(_is_common(o) for o in owners):
             return False
+        if any(_first_half_of(_same_name_form(o), m) for o in owners for m in mine):
+            return False  # the table paired the spelling with the first half of this compound (abdallah: عبد)
     return True
+
+
+def _first_half_of(part: str, compound: str) -> bool:
+    return len(part) >= 3 and len(compound) > len(part) and compound.startswith(part)
 
 
 @lru_cache(maxsize=100_000)

@@ -86,8 +86,8 @@ def libpq_url(url: URL) -> tuple[str, dict[str, str]]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise InvalidInput(f"{name} is not installed; install the PostgreSQL client tools to back up or restore "
-                           "a PostgreSQL database")
+        raise InvalidInput("%(tool)s is not installed; install the PostgreSQL client tools to back up or restore "
+                           "a PostgreSQL database", tool=name)
     return path
 
 
@@ -96,7 +96,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     if done.returncode != 0:
         lines = [line for line in (done.stderr or done.stdout).strip().splitlines() if line.strip()]
         detail = lines[-1] if lines else f"exit status {done.returncode}"
-        raise InvalidInput(f"{Path(command[0]).name} failed: {detail}")
+        raise InvalidInput("%(tool)s failed: %(reason)s", tool=Path(command[0]).name, reason=detail)
 
 
 @contextmanager
@@ -115,14 +115,14 @@ def _partial(file: Path) -> Iterator[Path]:
 def backup(engine: Engine, file: Path) -> dict[str, Any]:
     """Write a consistent backup to ``file`` and its sidecar; returns the sidecar's content."""
     if file.is_dir():
-        raise InvalidInput(f"{file} is a directory; give the backup a file name")
+        raise InvalidInput("%(file)s is a directory; give the backup a file name", file=file)
     if not file.parent.exists():
-        raise InvalidInput(f"the folder {file.parent} does not exist")
+        raise InvalidInput("the folder %(folder)s does not exist", folder=file.parent)
     with _partial(file) as tmp:
         if engine.dialect.name == "sqlite":
             source = _sqlite_path(engine)
             if not source.exists():
-                raise InvalidInput(f"there is no database file at {source}")
+                raise InvalidInput("there is no database file at %(file)s", file=source)
             with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(tmp)) as dst:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
@@ -152,16 +152,17 @@ def backup(engine: Engine, file: Path) -> dict[str, Any]:
 
 def read_meta(file: Path) -> dict[str, Any]:
     if not file.is_file():
-        raise InvalidInput(f"there is no backup file at {file}")
+        raise InvalidInput("there is no backup file at %(file)s", file=file)
     sidecar = meta_path(file)
     if not sidecar.is_file():
-        raise InvalidInput(f"{sidecar.name} is missing beside the backup, so a restore could not be verified")
+        raise InvalidInput("%(file)s is missing beside the backup, so a restore could not be verified",
+                           file=sidecar.name)
     try:
         meta: dict[str, Any] = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise InvalidInput(f"{sidecar.name} is not a readable backup description") from None
+        raise InvalidInput("%(file)s is not a readable backup description", file=sidecar.name) from None
     if meta.get("format") != FORMAT or "counts" not in meta:
-        raise InvalidInput(f"{sidecar.name} is not a backup description this version understands")
+        raise InvalidInput("%(file)s is not a backup description this version understands", file=sidecar.name)
     return meta
 
 
@@ -169,10 +170,11 @@ def restore(engine: Engine, file: Path) -> RestoreReport:
     """Replace the database's content with the backup, then verify it against the sidecar."""
     meta = read_meta(file)
     if meta.get("dialect") != engine.dialect.name:
-        raise InvalidInput(f"{file.name} is a {meta.get('dialect')} backup and cannot be restored into "
-                           f"a {engine.dialect.name} database")
+        raise InvalidInput("%(file)s is a %(dialect)s backup and cannot be restored into a %(target)s database",
+                           file=file.name, dialect=meta.get("dialect"), target=engine.dialect.name)
     if sha256_of(file) != meta.get("sha256"):
-        raise InvalidInput(f"{file.name} does not match the checksum recorded at backup time; it is damaged")
+        raise InvalidInput("%(file)s does not match the checksum recorded at backup time; it is damaged",
+                           file=file.name)
     if engine.dialect.name == "sqlite":
         target = _sqlite_path(engine)
         engine.dispose()

@@ -22,6 +22,7 @@ from typing import Annotated, Any, BinaryIO, get_args, get_origin
 from pydantic import Field, TypeAdapter, ValidationError
 
 from taawun.domain.errors import InvalidInput
+from taawun.domain.messages import Message
 from taawun.domain.models import MODEL_BY_KIND, AnyRecordData, Restriction
 from taawun.services.records import parse_record
 
@@ -33,7 +34,8 @@ class BadLine(InvalidInput):
     """A line of an import file that is not a valid record (names the file and line)."""
 
     def __init__(self, file: str, line: int, message: str, field: str = "line") -> None:
-        super().__init__(f"{file}:{line}: {message}", [{"field": f"{file}:{line}", "message": message}])
+        super().__init__("%(file)s:%(line)s: %(reason)s", [{"field": f"{file}:{line}", "message": message}],
+                         file=file, line=line, reason=message)
         self.file, self.line, self.field = file, line, field
 
 
@@ -182,5 +184,5 @@ def file_format(path: Path, given: str | None) -> str:
         return "ndjson"
     if suffix in (".csv", ".txt"):
         return "csv"
-    raise InvalidInput(f"cannot tell the format of {path.name} from its name; give --format ndjson or csv",
-                       [{"field": "format", "message": "unknown"}])
+    raise InvalidInput("cannot tell the format of %(file)s from its name; give --format ndjson or csv",
+                       [{"field": "format", "message": Message("unknown")}], file=path.name)

@@ -18,6 +18,7 @@ from taawun.access.actor import SYSTEM, Actor
 from taawun.access.notices import NoticeAccess
 from taawun.access.records import RecordAccess
 from taawun.domain.errors import Conflict, InvalidInput, NotFound
+from taawun.domain.messages import N_, Message
 from taawun.domain.notices import (
     ACTIONS,
     EXPIRY_WARNING_DAYS,
@@ -45,9 +46,10 @@ WITHDRAWABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED)
 
 
 def _require_status(notice: Notice, allowed: tuple[NoticeStatus, ...], doing: str) -> None:
+    """``doing`` is a marked template (N_) so that the sentence can be shown translated."""
     if notice["status"] not in {s.value for s in allowed}:
-        raise Conflict(f"a {notice['status']} notice cannot be {doing} "
-                       f"(only {', '.join(s.value for s in allowed)})")
+        raise Conflict("a %(status)s notice cannot be %(doing)s (only %(allowed)s)", status=notice["status"],
+                       doing=Message(doing), allowed=", ".join(s.value for s in allowed))
 
 
 def _subject(conn: Connection, actor: Actor, subject_id: str | None) -> RecordRow | None:
@@ -57,18 +59,18 @@ def _subject(conn: Connection, actor: Actor, subject_id: str | None) -> RecordRo
     try:
         row = RecordAccess(conn, actor).get(subject_id)
     except NotFound:  # unknown, hidden or malformed id: one answer for all
-        raise InvalidInput(f"subject {subject_id} does not exist or is not visible to you",
-                           [{"field": "subject_id", "message": "unknown record"}]) from None
+        raise InvalidInput("subject %(id)s does not exist or is not visible to you",
+                           [{"field": "subject_id", "message": Message("unknown record")}], id=subject_id) from None
     if row.owner != actor.org_code:
         raise InvalidInput("a notice can only be about a record your organisation owns",
-                           [{"field": "subject_id", "message": f"owned by {row.owner}"}])
+                           [{"field": "subject_id", "message": Message("owned by %(owner)s", owner=row.owner)}])
     return row
 
 
 def _check_extract(notice_type: str, allowed: bool) -> None:
     if allowed and NoticeType(notice_type) not in PUBLIC_EXTRACT_TYPES:
         raise InvalidInput("only red and yellow notices may have a public extract",
-                           [{"field": "public_extract", "message": "not for this notice type"}])
+                           [{"field": "public_extract", "message": Message("not for this notice type")}])
 
 
 def create(conn: Connection, actor: Actor, body: NoticeIn) -> Notice:
@@ -103,7 +105,7 @@ def events(conn: Connection, actor: Actor, notice_id: str) -> list[dict[str, Any
 def update(conn: Connection, actor: Actor, notice_id: str, patch: NoticePatch) -> Notice:
     gate = NoticeAccess(conn, actor)
     notice = gate.for_requester(notice_id)
-    _require_status(notice, EDITABLE, "edited")
+    _require_status(notice, EDITABLE, N_("edited"))
     values: Notice = {}
     given = patch.model_fields_set
     if "subject_id" in given:
@@ -119,7 +121,7 @@ def update(conn: Connection, actor: Actor, notice_id: str, patch: NoticePatch) -
         _check_extract(notice["type"], patch.public_extract)
         values["public_extract_allowed"] = patch.public_extract
     if not values:
-        raise InvalidInput("nothing to change", [{"field": "body", "message": "empty"}])
+        raise InvalidInput("nothing to change", [{"field": "body", "message": Message("empty")}])
     return gate.change(notice, "update", values, detail={"fields": sorted(values)})
 
 
@@ -131,20 +133,20 @@ def submit(conn: Connection, actor: Actor, notice_id: str) -> Notice:
     """Send a draft (or a returned notice, once amended) to the GS, if it has the data its type needs."""
     gate = NoticeAccess(conn, actor)
     notice = gate.for_requester(notice_id)
-    _require_status(notice, EDITABLE, "submitted")
+    _require_status(notice, EDITABLE, N_("submitted"))
     subject = _subject(conn, actor, notice["subject_id"])
     missing = missing_data(NoticeType(notice["type"]), NoticeData.model_validate(notice["data"]),
                            _subject_payload(subject))
     if missing:
-        raise InvalidInput(f"the {notice['type']} notice is not complete: {missing[0]['field']}: "
-                           f"{missing[0]['message']}", missing)
+        raise InvalidInput("the %(type)s notice is not complete: %(field)s: %(message)s", missing, type=notice["type"],
+                           field=missing[0]["field"], message=missing[0]["message"])
     return gate.change(notice, "submit", {"status": S.SUBMITTED.value, "submitted_at": audit.utcnow()})
 
 
 def start_review(conn: Connection, actor: Actor, notice_id: str) -> Notice:
     gate = NoticeAccess(conn, actor)
     notice = gate.for_reviewer(notice_id)
-    _require_status(notice, (S.SUBMITTED,), "taken for review")
+    _require_status(notice, (S.SUBMITTED,), N_("taken for review"))
     return gate.change(notice, "review_start", {"status": S.UNDER_REVIEW.value})
 
 
@@ -152,11 +154,12 @@ def _checklist(marks: dict[ChecklistItem, ChecklistMark], decision: ReviewDecisi
     missing = [i for i in ChecklistItem if i not in marks]
     if missing:
         raise InvalidInput("the reviewer records a decision for every checklist item",
-                           [{"field": f"checklist.{i.value}", "message": "no decision recorded"} for i in missing])
+                           [{"field": f"checklist.{i.value}", "message": Message("no decision recorded")}
+                            for i in missing])
     failed = [i for i in ChecklistItem if marks[i] == ChecklistMark.FAIL]
     if decision == ReviewDecision.PUBLISH and failed:
         raise InvalidInput("a notice failing a checklist item cannot be published",
-                           [{"field": f"checklist.{i.value}", "message": "failed"} for i in failed])
+                           [{"field": f"checklist.{i.value}", "message": Message("failed")} for i in failed])
 
 
 def _public_extract(conn: Connection, actor: Actor, notice: Notice) -> dict[str, Any] | None:
@@ -175,11 +178,11 @@ def review(conn: Connection, actor: Actor, notice_id: str, decision: ReviewDecis
            marks: dict[ChecklistItem, ChecklistMark], notes: dict[str, str], reasons: str | None) -> Notice:
     gate = NoticeAccess(conn, actor)
     notice = gate.for_reviewer(notice_id)
-    _require_status(notice, (S.UNDER_REVIEW,), "decided (start the review first)")
+    _require_status(notice, (S.UNDER_REVIEW,), N_("decided (start the review first)"))
     _checklist(marks, decision)
     if decision != ReviewDecision.PUBLISH and not reasons:
         raise InvalidInput("refusing or returning a notice needs reasons",
-                           [{"field": "reasons", "message": "required"}])
+                           [{"field": "reasons", "message": Message("required")}])
     now = audit.utcnow()
     record = {"decision": decision.value, "by_user": actor.user_id, "at": now.isoformat(), "reasons": reasons,
               "checklist": {i.value: {"mark": marks[i].value, "note": notes.get(i.value)} for i in ChecklistItem}}
@@ -199,7 +202,7 @@ def cancel(conn: Connection, actor: Actor, notice_id: str, reason: str | None) -
     """The requester ends a published notice (the person was arrested, found, the warrant lifted...)."""
     gate = NoticeAccess(conn, actor)
     notice = gate.for_requester(notice_id)
-    _require_status(notice, (S.PUBLISHED,), "cancelled")
+    _require_status(notice, (S.PUBLISHED,), N_("cancelled"))
     return gate.change(notice, "cancel", {"status": S.CANCELLED.value}, reason)
 
 
@@ -207,7 +210,7 @@ def withdraw(conn: Connection, actor: Actor, notice_id: str, reason: str | None)
     """The requester takes back a request before it is published."""
     gate = NoticeAccess(conn, actor)
     notice = gate.for_requester(notice_id)
-    _require_status(notice, WITHDRAWABLE, "withdrawn")
+    _require_status(notice, WITHDRAWABLE, N_("withdrawn"))
     return gate.change(notice, "withdraw", {"status": S.WITHDRAWN.value}, reason)
 
 
@@ -215,7 +218,7 @@ def extend(conn: Connection, actor: Actor, notice_id: str, reason: str | None) -
     """Another five years from today, after the requester confirms the notice is still needed."""
     gate = NoticeAccess(conn, actor)
     notice = gate.for_requester(notice_id)
-    _require_status(notice, (S.PUBLISHED,), "extended")
+    _require_status(notice, (S.PUBLISHED,), N_("extended"))
     new = expiry_from(audit.utcnow().date())
     return gate.change(notice, "extend", {"expires_on": new, "expiry_warned": False}, reason,
                        {"expires_on": new.isoformat()})

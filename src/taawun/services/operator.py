@@ -25,14 +25,14 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         known = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"unknown role {value!r}; a role is one of {known}") from None
+        raise InvalidInput("unknown role '%(role)s'; a role is one of %(known)s", role=value, known=known) from None
 
 
 def parse_org(conn: Connection, value: str) -> str:
     code = value.strip().upper()
     if not reference.organisation_exists(conn, code):
-        raise InvalidInput(f"unknown organisation {value!r}; use an ISO 3166 alpha-3 member code, GS, or a partner "
-                           "code such as UN")
+        raise InvalidInput("unknown organisation '%(org)s'; use an ISO 3166 alpha-3 member code, GS, or a partner "
+                           "code such as UN", org=value)
     return code
 
 
@@ -49,9 +49,9 @@ def issue_token_for(conn: Connection, username: str, hours: float, label: str | 
     """A bearer token for ``username``, e.g. for a script or a machine; the operator's part is audited too."""
     user = store.user_by_username(conn, username)
     if user is None:
-        raise NotFound(f"no user named {username!r}")
+        raise NotFound("no user named '%(username)s'", username=username)
     if not user["active"]:
-        raise InvalidInput(f"the account {username!r} is disabled")
+        raise InvalidInput("the account '%(username)s' is disabled", username=username)
     issued = identity.issue_token(conn, identity.actor_for(conn, user), dt.timedelta(hours=hours), label)
     audit.record(conn, SYSTEM, "auth.token_issued_by_cli", issued.token_id, username=username)
     return issued
@@ -62,19 +62,20 @@ def acting_user(conn: Connection, username: str, org: str | None = None) -> Acto
     must be that user's organisation, a guard against importing under the wrong country."""
     user = store.user_by_username(conn, username)
     if user is None:
-        raise NotFound(f"no user named {username!r}")
+        raise NotFound("no user named '%(username)s'", username=username)
     if not user["active"]:
-        raise InvalidInput(f"the account {username!r} is disabled")
+        raise InvalidInput("the account '%(username)s' is disabled", username=username)
     if org is not None and parse_org(conn, org) != user["org_code"]:
-        raise InvalidInput(f"{username} belongs to {user['org_code']}, not {org.upper()}")
+        raise InvalidInput("%(username)s belongs to %(org)s, not %(given)s", username=username,
+                           org=user["org_code"], given=org.upper())
     return identity.actor_for(conn, user)
 
 
 def revoke_token(conn: Connection, token_id: str) -> None:
     row = conn.execute(select(tokens.c.id, tokens.c.revoked_at).where(tokens.c.id == token_id)).first()
     if row is None:
-        raise NotFound(f"no token with id {token_id!r}")
+        raise NotFound("no token with id '%(id)s'", id=token_id)
     if row.revoked_at is not None:
-        raise InvalidInput(f"token {token_id} was already revoked")
+        raise InvalidInput("token %(id)s was already revoked", id=token_id)
     store.revoke_token(conn, token_id, audit.utcnow())
     audit.record(conn, SYSTEM, "auth.token_revoked", token_id, by="cli")

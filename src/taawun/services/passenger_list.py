@@ -8,6 +8,7 @@ import io
 from pydantic import ValidationError
 
 from taawun.domain.errors import InvalidInput
+from taawun.domain.messages import Message
 from taawun.domain.models import TravellerQuery
 from taawun.services.records import validation_errors
 
@@ -25,7 +26,7 @@ def decode(raw: bytes) -> str:
         except UnicodeDecodeError:
             pass
     raise InvalidInput("the passenger list is not UTF-8 text; save it as CSV UTF-8 and try again",
-                       [{"field": "file", "message": "not UTF-8"}])
+                       [{"field": "file", "message": Message("not UTF-8")}])
 
 
 def parse_csv(text: str) -> list[TravellerQuery]:
@@ -40,17 +41,20 @@ def parse_csv(text: str) -> list[TravellerQuery]:
     unknown = [h for h in header if h not in COLUMNS]
     if not header or unknown or not ({"names", "document_number"} & set(header)):
         raise InvalidInput(
-            f"unexpected columns {', '.join(unknown) or '(none)'}; expected a header with some of: {', '.join(COLUMNS)}"
-            " (names or document_number required)", [{"field": "header", "message": "wrong columns"}])
+            "unexpected columns %(unknown)s; expected a header with some of: %(columns)s"
+            " (names or document_number required)", [{"field": "header", "message": Message("wrong columns")}],
+            unknown=", ".join(unknown) or "-", columns=", ".join(COLUMNS))
     reader.fieldnames = header
     travellers: list[TravellerQuery] = []
     errors: list[dict[str, str]] = []
     for line_no, row in enumerate(reader, start=2):
         if len(travellers) + len(errors) >= MAX_TRAVELLERS:
-            raise InvalidInput(f"at most {MAX_TRAVELLERS} travellers per list",
-                               [{"field": "file", "message": "too many rows"}])
+            raise InvalidInput("at most %(max)s travellers per list",
+                               [{"field": "file", "message": Message("too many rows")}],
+                               max=MAX_TRAVELLERS)
         if None in row:
-            errors.append({"field": f"line {line_no}", "message": "more values than columns"})
+            errors.append({"field": Message("line %(line)s", line=line_no),
+                           "message": Message("more values than columns")})
             continue
         values = {k: (v or "").strip() for k, v in row.items()}
         body: dict[str, object] = {
@@ -66,10 +70,12 @@ def parse_csv(text: str) -> list[TravellerQuery]:
         try:
             travellers.append(TravellerQuery.model_validate(body))
         except ValidationError as exc:
-            errors.extend({"field": f"line {line_no}: {e['field']}", "message": e["message"]}
+            errors.extend({"field": Message("line %(line)s: %(field)s", line=line_no, field=e["field"]),
+                           "message": e["message"]}
                           for e in validation_errors(exc))
     if errors:
-        raise InvalidInput(f"{errors[0]['field']}: {errors[0]['message']}", errors[:100])
+        raise InvalidInput("%(field)s: %(message)s", errors[:100], field=errors[0]["field"],
+                           message=errors[0]["message"])
     if not travellers:
-        raise InvalidInput("the passenger list has no travellers", [{"field": "file", "message": "empty"}])
+        raise InvalidInput("the passenger list has no travellers", [{"field": "file", "message": Message("empty")}])
     return travellers

@@ -36,6 +36,7 @@ from taawun.access.policy import can_write_for
 from taawun.access.records import RecordAccess
 from taawun.domain.enums import HitDisclosure
 from taawun.domain.errors import InvalidInput
+from taawun.domain.messages import Message
 from taawun.domain.models import AnyRecordData, Restriction
 from taawun.services import import_files
 from taawun.services.import_files import BadLine, Line
@@ -188,7 +189,8 @@ def import_file(engine: Engine, actor: Actor, path: Path, *, fmt: str | None = N
             if progress:
                 progress(chunk.lines[-1].position)
         if not result.count or first_seq is None:
-            raise InvalidInput(f"{name} holds no records", [{"field": "file", "message": "empty"}])
+            raise InvalidInput("%(file)s holds no records", [{"field": "file", "message": Message("empty")}],
+                               file=name)
         result.kinds = dict(sorted(kinds.items()))
         gate.finish_import(created_at, (first_seq, last_seq), {
             "file": name, "sha256": result.sha256, "format": fmt, "count": result.count, "kinds": result.kinds})
@@ -211,15 +213,16 @@ def defaults_from(restriction_mode: str | None, members: list[str], regions: lis
             restriction = Restriction.model_validate(body)
         except ValidationError as exc:
             first = validation_errors(exc, "restriction.")[0]
-            raise InvalidInput(f"{first['field']}: {first['message']}", [first]) from None
+            raise InvalidInput("%(field)s: %(message)s", [first], field=first["field"],
+                               message=first["message"]) from None
     disclosure = None
     if hit_disclosure:
         try:
             disclosure = HitDisclosure(hit_disclosure)
         except ValueError:
-            raise InvalidInput(f"hit disclosure {hit_disclosure!r} is not one of "
-                               f"{', '.join(h.value for h in HitDisclosure)}",
-                               [{"field": "hit_disclosure", "message": "unknown"}]) from None
+            raise InvalidInput("hit disclosure '%(given)s' is not one of %(known)s",
+                               [{"field": "hit_disclosure", "message": Message("unknown")}], given=hit_disclosure,
+                               known=", ".join(h.value for h in HitDisclosure)) from None
     return Defaults(restriction, disclosure)
 
 

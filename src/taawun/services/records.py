@@ -16,7 +16,9 @@ from taawun.access.audit import utcnow
 from taawun.access.records import RecordAccess, RecordFilter
 from taawun.domain.enums import RecordStatus
 from taawun.domain.errors import InvalidInput, NotFound
+from taawun.domain.messages import Message
 from taawun.domain.models import COMMON_FIELDS, MODEL_BY_KIND, REVIEW_PERIOD_DAYS, AnyRecordData
+from taawun.domain.validation import field_errors
 from taawun.services.terms import query_tokens, terms_for
 from taawun.store.records import RecordRow
 
@@ -24,27 +26,24 @@ MAX_BULK = 10_000
 
 
 def validation_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        out.append({"field": f"{prefix}{loc}", "message": message})
-    return out
+    return field_errors(exc, prefix)
 
 
 def parse_record(body: Any, *, kind: str | None = None, prefix: str = "") -> AnyRecordData:
     if not isinstance(body, dict):
-        raise InvalidInput("a record must be a JSON object", [{"field": prefix or "body", "message": "not an object"}])
+        raise InvalidInput("a record must be a JSON object",
+                           [{"field": prefix or "body", "message": Message("not an object")}])
     kind = kind or body.get("kind")
     model = MODEL_BY_KIND.get(kind) if isinstance(kind, str) else None
     if model is None:
-        raise InvalidInput(f"unknown record kind {str(kind)[:30]!r}",
-                           [{"field": f"{prefix}kind", "message": f"one of {', '.join(MODEL_BY_KIND)}"}])
+        raise InvalidInput("unknown record kind '%(kind)s'", [{"field": f"{prefix}kind", "message": Message(
+            "one of %(kinds)s", kinds=", ".join(MODEL_BY_KIND))}], kind=str(kind)[:30])
     try:
         return model.model_validate(body)  # type: ignore[return-value]
     except ValidationError as exc:
         errors = validation_errors(exc, prefix)
-        raise InvalidInput(f"invalid {kind}: {errors[0]['field']}: {errors[0]['message']}", errors) from None
+        raise InvalidInput("invalid %(kind)s: %(field)s: %(message)s", errors, kind=kind, field=errors[0]["field"],
+                           message=errors[0]["message"]) from None
 
 
 def new_ids(count: int) -> list[str]:
@@ -113,13 +112,13 @@ def _check_references(gate: RecordAccess, payloads: Sequence[AnyRecordData], new
     missing = wanted - set(kinds)
     if missing:
         ref = sorted(missing)[0]
-        raise InvalidInput(f"referenced record {ref} does not exist or is not visible to you",
-                           [{"field": "reference", "message": f"unknown record {ref}"}])
+        raise InvalidInput("referenced record %(id)s does not exist or is not visible to you",
+                           [{"field": "reference", "message": Message("unknown record %(id)s", id=ref)}], id=ref)
     # A link joins two records; a link to a link would show the id of a link whose ends may be hidden.
     for p in payloads:
         if p.kind == "link" and "link" in (kinds.get(str(p.source_id)), kinds.get(str(p.target_id))):
             raise InvalidInput("a link joins two records, not other links",
-                               [{"field": "target_id", "message": "is a link"}])
+                               [{"field": "target_id", "message": Message("is a link")}])
 
 
 def create(conn: Connection, actor: Actor, payload: AnyRecordData) -> RecordRow:
@@ -129,7 +128,8 @@ def create(conn: Connection, actor: Actor, payload: AnyRecordData) -> RecordRow:
 def bulk_create(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData]) -> list[RecordRow]:
     """All or nothing: the caller's transaction rolls back if any record is refused."""
     if len(payloads) > MAX_BULK:
-        raise InvalidInput(f"at most {MAX_BULK} records per call", [{"field": "records", "message": "too many"}])
+        raise InvalidInput("at most %(max)s records per call", [{"field": "records", "message": Message("too many")}],
+                           max=MAX_BULK)
     rows = prepare_rows(conn, actor, payloads, utcnow())
     RecordAccess(conn, actor).create(rows)
     return rows
@@ -190,22 +190,24 @@ def update(
     conn: Connection, actor: Actor, record_id: str, patch: Any, expected_version: int | None = None
 ) -> RecordRow:
     if not isinstance(patch, dict) or not patch:
-        raise InvalidInput("a change must be a non-empty JSON object", [{"field": "body", "message": "empty"}])
+        raise InvalidInput("a change must be a non-empty JSON object", [{"field": "body", "message": Message("empty")}])
     gate = RecordAccess(conn, actor)
     row = gate.load_for_update(record_id)
     fixed = sorted(k for k in _IMMUTABLE if k in patch and k != "version")
     if fixed:
-        raise InvalidInput(f"{fixed[0]} cannot be changed", [{"field": f, "message": "read-only"} for f in fixed])
+        raise InvalidInput("%(field)s cannot be changed",
+                           [{"field": f, "message": Message("read-only")} for f in fixed], field=fixed[0])
     if expected_version is None and "version" in patch:
         expected_version = patch["version"]
         if isinstance(expected_version, bool) or not isinstance(expected_version, int):
             raise InvalidInput("version must be the record's version number",
-                               [{"field": "version", "message": "not an integer"}])
+                               [{"field": "version", "message": Message("not an integer")}])
     patch = {k: v for k, v in patch.items() if k != "version"}
     if expected_version is not None and expected_version != row.version:
         from taawun.domain.errors import Conflict
 
-        raise Conflict(f"record {record_id} is at version {row.version}, not {expected_version}")
+        raise Conflict("record %(id)s is at version %(version)s, not %(expected)s", id=record_id, version=row.version,
+                       expected=expected_version)
     payload = parse_record(_merge(row_to_payload(row), patch), kind=row.kind)
     _check_references(gate, [payload], set())
     now = utcnow()
@@ -239,7 +241,7 @@ def search(conn: Connection, actor: Actor, *, q: str | None = None, kind: str | 
     flt = RecordFilter(kind=kind, crime_area=crime_area, owner=owner, status=status,
                        terms=query_tokens(q) if q else [])
     if q and not flt.terms:
-        raise InvalidInput("the search text has no letters or digits", [{"field": "q", "message": "empty"}])
+        raise InvalidInput("the search text has no letters or digits", [{"field": "q", "message": Message("empty")}])
     rows = RecordAccess(conn, actor).find(flt, limit, cursor)
     next_cursor = rows[-1].seq if len(rows) == limit and rows else None
     return rows, next_cursor
@@ -271,5 +273,5 @@ def snapshot_view(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 def ensure_link(row: RecordRow) -> RecordRow:
     if row.kind != "link":
-        raise NotFound(f"no link {row.id}")
+        raise NotFound("no link %(id)s", id=row.id)
     return row

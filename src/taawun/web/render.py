@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from taawun.access.actor import Actor
-from taawun.web import i18n, names, pages, vocab
+from taawun.web import i18n, messages, names, pages, vocab
 from taawun.web.security import CSRF_FIELD, PRE_COOKIE, csrf_token, set_cookie
 
 
@@ -31,6 +31,8 @@ def environment(lang: str) -> Environment:
         "org": lambda v: i18n.organisation_name(v, lang),
         "region": lambda v: i18n.region_name(v, lang),
         "percent": lambda v: i18n.format_number(round(float(v) * 100), lang) + "%",
+        "msg": lambda v: messages.translate(v, lang),
+        "field": lambda v: messages.field_label(v, lang),
     })
     env.globals.update({"person_names": names.display, "name_html": names.html, "languages": i18n.LANGUAGES,
                         "native_names": i18n.NATIVE_NAMES, "csrf_field": CSRF_FIELD, **vocab.ALL})

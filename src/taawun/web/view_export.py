@@ -18,6 +18,7 @@ from taawun.access.actor import Actor
 from taawun.access.policy import require
 from taawun.access.records import RecordAccess, RecordFilter
 from taawun.domain.errors import InvalidInput
+from taawun.domain.messages import Message
 from taawun.services import records as svc
 from taawun.services.terms import query_tokens
 from taawun.web.routing import WebActor, WebRoute, begin
@@ -30,7 +31,7 @@ LIMIT = 10_000
 def _export(request: Request, actor: Actor, flt: dict[str, str]) -> Response:
     terms = query_tokens(flt["q"]) if flt["q"] else []
     if flt["q"] and not terms:
-        raise InvalidInput("the search text has no letters or digits", [{"field": "q", "message": "empty"}])
+        raise InvalidInput("the search text has no letters or digits", [{"field": "q", "message": Message("empty")}])
     record_filter = RecordFilter(kind=flt["kind"] or None, crime_area=flt["crime_area"] or None,
                                  owner=flt["owner"] or None, status=flt["status"], terms=terms)
     with begin(request) as conn:

@@ -20,6 +20,7 @@ from taawun.access.notices import is_requester, public_extracts
 from taawun.access.policy import allowed, require
 from taawun.domain.enums import RestrictionMode
 from taawun.domain.errors import InvalidInput
+from taawun.domain.messages import Message
 from taawun.domain.models import Restriction
 from taawun.domain.notices import (
     ChecklistItem,
@@ -30,6 +31,7 @@ from taawun.domain.notices import (
     NoticeType,
     ReviewDecision,
 )
+from taawun.domain.validation import field_errors
 from taawun.services import notice_precheck
 from taawun.services import notices as svc
 from taawun.web.i18n import N_
@@ -108,13 +110,18 @@ def _parts(values: dict[str, Any]) -> dict[str, Any]:
     if any(warrant.values()):
         data["warrant"] = warrant
     members = [m.strip().upper() for m in values["members"].replace(";", ",").split(",") if m.strip()]
+    errors: list[dict[str, str]] = []
     try:
-        return {"data": NoticeData.model_validate(data),
-                "restriction": Restriction.model_validate({"mode": values["restriction_mode"], "members": members}),
-                "public_extract": values["public_extract"]}
+        notice_data = NoticeData.model_validate(data)
     except ValidationError as exc:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "data", "message": e["msg"]} for e in exc.errors()]
-        raise InvalidInput("the notice form is not valid", errors) from None
+        errors += field_errors(exc, "data.")
+    try:
+        restriction = Restriction.model_validate({"mode": values["restriction_mode"], "members": members})
+    except ValidationError as exc:
+        errors += field_errors(exc, "restriction.")
+    if errors:
+        raise InvalidInput("the notice form is not valid", errors)
+    return {"data": notice_data, "restriction": restriction, "public_extract": values["public_extract"]}
 
 
 def _form(request: Request, values: dict[str, Any], notice_id: str | None = None,
@@ -135,7 +142,7 @@ def new_notice(request: Request, actor: WebActor) -> Response:
 def _create(request: Request, actor: Actor, values: dict[str, Any]) -> Response:
     try:
         if values["type"] not in NOTICE_TYPES:
-            raise InvalidInput("choose a notice type", [{"field": "type", "message": "required"}])
+            raise InvalidInput("choose a notice type", [{"field": "type", "message": Message("required")}])
         body = NoticeIn(type=NoticeType(values["type"]), subject_id=values["subject_id"][:36] or None,
                         **_parts(values))
         with begin(request) as conn:
@@ -235,7 +242,7 @@ def _review(request: Request, actor: Actor, notice_id: str, form: Any) -> Respon
     try:
         decision_text = _text(form, "decision")
         if decision_text not in {d.value for d in ReviewDecision}:
-            raise InvalidInput("choose a decision", [{"field": "decision", "message": "required"}])
+            raise InvalidInput("choose a decision", [{"field": "decision", "message": Message("required")}])
         with begin(request) as conn:
             svc.review(conn, actor, notice_id, ReviewDecision(decision_text), marks, notes,
                        _text(form, "reasons") or None)

@@ -85,7 +85,7 @@ def _form(request: Request, actor: Actor, kind: str, values: dict[str, Any], *, 
 
 def _kind(kind: str) -> str:
     if kind != "person" and kind not in kind_forms.KIND_FIELDS:
-        raise NotFound(f"no record kind {kind[:30]}")
+        raise NotFound("no record kind %(kind)s", kind=kind[:30])
     return kind
 
 
@@ -176,7 +176,7 @@ def _editable(request: Request, actor: Actor, record_id: str) -> Any:
         row = svc.get(conn, actor, record_id)
     if not can_write_for(actor, row.owner):
         require(actor, "write")  # the role message for roles that never write
-        raise NotFound(f"no record {record_id} of yours")
+        raise NotFound("no record %(id)s of yours", id=record_id)
     return row
 
 

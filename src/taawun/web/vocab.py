@@ -69,15 +69,70 @@ LINK_TYPES = {
     "same_as": N_("is the same as"),
 }
 
-DIFFUSION_REQUESTS = {
-    "arrest": N_("Arrest: detain the person and contact us."),
-    "locate": N_("Locate: find out where the person is and tell us."),
-    "information": N_("Information: send us what you know."),
+DIFFUSION_REQUEST_CODES = ("arrest", "locate", "information")
+
+# What a diffusion asks, in the words that fit the record it is about: one arrests a person but seizes a
+# vehicle, a document or a firearm. "None" is for places that do not know the record's kind (the inbox).
+DIFFUSION_REQUESTS: dict[str | None, dict[str, str]] = {
+    "person": {
+        "arrest": N_("Arrest: detain the person and contact us."),
+        "locate": N_("Locate: find out where the person is and tell us."),
+        "information": N_("Information: send us what you know about this person."),
+    },
+    "organisation": {
+        "arrest": N_("Arrest: detain the members of the organisation named in the record and contact us."),
+        "locate": N_("Locate: find out where the organisation operates and tell us."),
+        "information": N_("Information: send us what you know about this organisation."),
+    },
+    "case": {
+        "arrest": N_("Arrest: detain the persons involved in the case and contact us."),
+        "locate": N_("Locate: find out where the persons involved in the case are and tell us."),
+        "information": N_("Information: send us what you know about this case."),
+    },
+    "travel_document": {
+        "arrest": N_("Seize: take the document from whoever presents it, hold that person and contact us."),
+        "locate": N_("Locate: find out where the document is and who holds it, and tell us."),
+        "information": N_("Information: send us what you know about this document."),
+    },
+    "vehicle": {
+        "arrest": N_("Seize: stop and impound the vehicle, hold its occupants and contact us."),
+        "locate": N_("Locate: find out where the vehicle is and tell us."),
+        "information": N_("Information: send us what you know about this vehicle."),
+    },
+    "firearm": {
+        "arrest": N_("Seize: seize the firearm, hold whoever has it and contact us."),
+        "locate": N_("Locate: find out where the firearm is and tell us."),
+        "information": N_("Information: send us what you know about this firearm."),
+    },
+    "link": {
+        "arrest": N_("Arrest or seize: act on the linked records and contact us."),
+        "locate": N_("Locate: find out where the subjects of the linked records are and tell us."),
+        "information": N_("Information: send us what you know about these linked records."),
+    },
+    None: {
+        "arrest": N_("Arrest or seize: detain the person or seize the item, and contact us."),
+        "locate": N_("Locate: find out where it is and tell us."),
+        "information": N_("Information: send us what you know."),
+    },
 }
+_ITEM_KINDS = ("travel_document", "vehicle", "firearm")
 RECORD_CHANGES = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
                   "expire": N_("Expired (review date passed)")}
 
 DIFFUSION_REQUEST_SHORT = {"arrest": N_("Arrest"), "locate": N_("Locate"), "information": N_("Information")}
+_SEIZE = N_("Seize")
+_ARREST_OR_SEIZE = N_("Arrest or seize")
+
+
+def diffusion_request(code: str, kind: str | None, short: bool = False) -> str:
+    """The message id for a diffusion's request about a record of ``kind`` (None: kind not known here)."""
+    if short:
+        if code == "arrest" and kind in _ITEM_KINDS:
+            return _SEIZE
+        if code == "arrest" and kind not in KINDS:
+            return _ARREST_OR_SEIZE
+        return DIFFUSION_REQUEST_SHORT.get(code, code)
+    return DIFFUSION_REQUESTS.get(kind, DIFFUSION_REQUESTS[None]).get(code, code)
 
 DIFFUSION_STATUSES = {"active": N_("Active"), "withdrawn": N_("Withdrawn")}
 
@@ -210,7 +265,7 @@ ALL = {
     "event_names": NOTICE_EVENTS, "checklist_names": NOTICE_CHECKLIST, "decision_names": NOTICE_DECISIONS,
     "notice_action_names": NOTICE_ACTIONS, "flag_names": NOTICE_FLAGS,
     "document_type_names": DOCUMENT_TYPES, "organisation_type_names": ORGANISATION_TYPES, "link_type_names": LINK_TYPES,
-    "diffusion_request_names": DIFFUSION_REQUESTS, "diffusion_status_names": DIFFUSION_STATUSES,
-    "diffusion_request_short": DIFFUSION_REQUEST_SHORT,
+    "diffusion_request_codes": DIFFUSION_REQUEST_CODES, "diffusion_status_names": DIFFUSION_STATUSES,
+    "diffusion_request": diffusion_request,
     "record_change_names": RECORD_CHANGES,
 }

@@ -18,19 +18,24 @@ from babel.messages.pofile import read_po, write_po
 
 HERE = Path(__file__).parent
 WEB = HERE.parent
+# The pages, and the layers whose error messages pages show (domain/messages.py: a Message keeps its template).
+SOURCES = (WEB, WEB.parent / "domain", WEB.parent / "access", WEB.parent / "services")
 LANGS = ("ar", "en", "fr", "es")
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "tr": (2,)}
+# The error classes are keywords too: ``raise NotFound("no record %(id)s", id=...)`` marks its own template.
+ERROR_CLASSES = ("TaawunError", "InvalidInput", "NotAuthenticated", "Forbidden", "NotFound", "Conflict")
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "tr": (2,), "Message": None, **dict.fromkeys(ERROR_CLASSES)}
 _WRITE = {"no_location": True, "sort_output": True, "ignore_obsolete": True, "width": 120}
 
 
 def extract() -> Catalog:
-    """Every message id in the templates and the Python modules of taawun.web."""
+    """Every message id in the templates, the Python modules of taawun.web, and the messages of the lower layers."""
     template = Catalog(project="Taawun", version="0.1.0", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(WEB), METHOD_MAP, OPTIONS, keywords=KEYWORDS):  # type: ignore[arg-type]
-        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for source in SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(source), METHOD_MAP, OPTIONS, keywords=KEYWORDS):  # type: ignore[arg-type]
+            template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
 
 
