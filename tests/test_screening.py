@@ -144,6 +144,23 @@ def test_batch_json_answers_in_order(client: TestClient, users: dict[str, User])
     assert results[1]["hits"][0]["record_id"] == rec["id"]
 
 
+def test_batch_traveller_listed_twice_gets_two_answers(client: TestClient, users: dict[str, User]) -> None:
+    """A repeated traveller is searched once but answered (and recorded as a hit) for each line."""
+    rec = _create(client, users["mar_officer"], WANTED)
+    same = {"names": ["Youssef El Haddad"], "birth_date": "1984-07-12"}
+    travellers = [{**same, "reference": "a"}, {"names": ["Lukas Novak"], "reference": "b"},
+                  {**same, "reference": "c", "location": "gate 2"}]
+    r = client.post("/api/v1/screen/batch", json={"travellers": travellers}, headers=users["svk_officer"].headers)
+    assert r.status_code == 200, r.text
+    first, _, third = r.json()["results"]
+    assert first["result"] == third["result"] == "hit"
+    assert first["hits"][0]["record_id"] == third["hits"][0]["record_id"] == rec["id"]
+    assert first["hits"][0]["explanation"] == third["hits"][0]["explanation"] != {}
+    assert first["hits"][0]["hit_id"] != third["hits"][0]["hit_id"]
+    inbox = client.get("/api/v1/inbox", headers=users["mar_officer"].headers).json()
+    assert len([n for n in inbox["items"] if n.get("record_id") == rec["id"]]) == 2
+
+
 def test_batch_csv_and_ndjson_stream(client: TestClient, users: dict[str, User]) -> None:
     _create(client, users["mar_officer"], WANTED)
     csv_text = ("names,birth_date,nationalities,document_number,document_country,reference\n"

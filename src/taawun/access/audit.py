@@ -1,8 +1,8 @@
 """The append-only, hash-chained audit log.
 
 Each entry's hash covers its own fields and the previous entry's hash, so changing, deleting or
-reordering any entry breaks the chain from that point on. Appends are serialised (an advisory
-lock on PostgreSQL; SQLite transactions are already exclusive) so the chain never forks.
+reordering any entry breaks the chain from that point on. Appends are serialised (the writers' lock
+of `store.locks` on PostgreSQL; SQLite transactions are already exclusive) so the chain never forks.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select
 
 from taawun.access.actor import Actor
+from taawun.store.locks import serialise_writers
 from taawun.store.tables import audit_log
 
 GENESIS = "0" * 64
-_PG_LOCK_KEY = 7_140_913  # arbitrary, constant: the advisory lock guarding the chain head
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,11 @@ def entry_hash(row: dict[str, Any]) -> str:
 
 
 # Built once: every request appends, and a prebuilt statement skips rebuilding and re-keying it each time.
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
 
 
 def _head(conn: Connection) -> tuple[int, str]:
-    if conn.dialect.name == "postgresql":
-        conn.execute(_PG_LOCK, {"k": _PG_LOCK_KEY})
+    serialise_writers(conn)
     row = conn.execute(_HEAD).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 

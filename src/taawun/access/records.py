@@ -187,6 +187,28 @@ class RecordAccess:
         store.insert_records(self.conn, rows)
         audit.append(self.conn, self.actor, [_create_event(rows)])
 
+    def import_rows(self, rows: Sequence[store.RecordRow]) -> tuple[int, int]:
+        """Part of a file import: the same write checks as `create`; the records are written but
+        neither put on the change feed nor audited here: `finish_import` does both once per file.
+        Returns the range of insertion numbers they took."""
+        for row in rows:
+            self._check_write(row)
+        store.insert_records(self.conn, rows, publish=False)
+        return store.seq_range(self.conn, [rows[0].id, rows[-1].id])
+
+    def finish_import(self, created_at: dt.datetime, seq_range: tuple[int, int], detail: dict[str, Any]) -> None:
+        """Publish an import's records to the change feed (screening workers then index them) and
+        write its one audit entry. ``detail`` says what was imported (file, digest, count); the
+        entry adds how to find the records: created by this user at ``created_at``, inserted
+        within ``seq_range``."""
+        lo, hi = seq_range
+        published = store.publish_created(self.conn, lo, hi, self.actor.user_id, created_at, audit.utcnow())
+        if published != detail["count"]:  # would mean another writer's records matched: never commit that
+            raise RuntimeError(f"import published {published} records, expected {detail['count']}")
+        audit.append(self.conn, self.actor, [audit.AuditEvent("record.import", None, {
+            **detail, "created_at": created_at.isoformat(), "created_by": self.actor.user_id,
+            "seq_first": lo, "seq_last": hi})])
+
     def load_for_update(self, record_id: str) -> store.RecordRow:
         _check_id(record_id)
         # The owner may still change or delete its link after one end became hidden from it.

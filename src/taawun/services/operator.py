@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from taawun.access import audit, identity, reference
-from taawun.access.actor import SYSTEM
+from taawun.access.actor import SYSTEM, Actor
 from taawun.domain.enums import Role
 from taawun.domain.errors import InvalidInput, NotFound
 from taawun.store import accounts as store
@@ -55,6 +55,20 @@ def issue_token_for(conn: Connection, username: str, hours: float, label: str | 
     issued = identity.issue_token(conn, identity.actor_for(conn, user), dt.timedelta(hours=hours), label)
     audit.record(conn, SYSTEM, "auth.token_issued_by_cli", issued.token_id, username=username)
     return issued
+
+
+def acting_user(conn: Connection, username: str, org: str | None = None) -> Actor:
+    """The user a command acts as (e.g. the officer a file import is made by); ``org``, when given,
+    must be that user's organisation, a guard against importing under the wrong country."""
+    user = store.user_by_username(conn, username)
+    if user is None:
+        raise NotFound("no user named '%(username)s'", username=username)
+    if not user["active"]:
+        raise InvalidInput("the account '%(username)s' is disabled", username=username)
+    if org is not None and parse_org(conn, org) != user["org_code"]:
+        raise InvalidInput("%(username)s belongs to %(org)s, not %(given)s", username=username,
+                           org=user["org_code"], given=org.upper())
+    return identity.actor_for(conn, user)
 
 
 def revoke_token(conn: Connection, token_id: str) -> None:

@@ -130,12 +130,30 @@ def bulk_create(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData
     if len(payloads) > MAX_BULK:
         raise InvalidInput("at most %(max)s records per call", [{"field": "records", "message": Message("too many")}],
                            max=MAX_BULK)
-    now = utcnow()
-    rows = [build_row(actor, p, now, record_id) for p, record_id in zip(payloads, new_ids(len(payloads)), strict=True)]
-    gate = RecordAccess(conn, actor)
-    _check_references(gate, payloads, {r.id for r in rows})
-    gate.create(rows)
+    rows = prepare_rows(conn, actor, payloads, utcnow())
+    RecordAccess(conn, actor).create(rows)
     return rows
+
+
+def prepare_rows(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData], now: dt.datetime
+                 ) -> list[RecordRow]:
+    """Rows for new records, with fresh ids, their references to other records checked.
+
+    Shared by bulk create and the file import, so both build and check records the same way."""
+    rows = build_rows(actor, payloads, now)
+    check_references(conn, actor, payloads, rows)
+    return rows
+
+
+def build_rows(actor: Actor, payloads: Sequence[AnyRecordData], now: dt.datetime) -> list[RecordRow]:
+    """Rows for new records with fresh ids (no database: an import builds them while the last chunk is written)."""
+    return [build_row(actor, p, now, record_id) for p, record_id in zip(payloads, new_ids(len(payloads)), strict=True)]
+
+
+def check_references(conn: Connection, actor: Actor, payloads: Sequence[AnyRecordData], rows: Sequence[RecordRow]
+                     ) -> None:
+    """Every record the new ones refer to exists and is visible to their creator (InvalidInput if not)."""
+    _check_references(RecordAccess(conn, actor), payloads, {r.id for r in rows})
 
 
 def _merge(existing: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

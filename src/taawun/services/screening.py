@@ -50,11 +50,24 @@ def _document_candidates(index: ScreeningIndex, documents: Sequence[DocumentQuer
 
 
 def _name_candidates(index: ScreeningIndex, traveller: TravellerQuery) -> list[Candidate]:
+    """Persons scoring at or above the threshold, with explanations.
+
+    Why two searches: the index explains every hit it returns (up to MAX_HITS, most of them below
+    the threshold and dropped here), and explaining costs a full name comparison per hit. Most
+    travellers match nobody, so the first search skips explanations; only a traveller with a hit
+    is searched again with them (same scores; if a refresh changed the index in between, the second
+    search, the newer state, decides)."""
     if not traveller.names:
         return []
-    hits = index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
-                                nationalities=list(traveller.nationalities), sex=traveller.sex.value if traveller.sex
-                                else None, limit=MAX_HITS)
+    def search(explain: bool) -> list[Any]:
+        return index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
+                                    nationalities=list(traveller.nationalities),
+                                    sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS,
+                                    explain=explain)
+
+    if not any(h.score >= DEFAULT_THRESHOLD for h in search(False)):
+        return []
+    hits = search(True)
     return [Candidate(h.record_id, float(h.score), _explanation(h.explanation))
             for h in hits if h.score >= DEFAULT_THRESHOLD]
 
@@ -144,10 +157,19 @@ def screen_batch(engine: Engine, actor: Actor, index: ScreeningIndex,
     """Results in the travellers' order; disclosed (and committed) DISCLOSE_CHUNK travellers at a time."""
     require(actor, "screen")
     refresh(engine, index)
+    searched: dict[str, list[Candidate]] = {}  # a traveller listed twice is searched once
     for start in range(0, len(travellers), DISCLOSE_CHUNK):
         chunk = travellers[start:start + DISCLOSE_CHUNK]
-        found = [traveller_candidates(index, t) for t in chunk]
+        found = []
+        for traveller in chunk:
+            key = traveller.model_dump_json(include=_SEARCHED)
+            if key not in searched:
+                searched[key] = traveller_candidates(index, traveller)
+            found.append(list(searched[key]))
         yield from run_grouped(engine, _chunk_writer(actor, chunk, found))
+
+
+_SEARCHED = {"names", "birth_date", "nationalities", "sex", "documents"}  # what the index is asked
 
 
 def _chunk_writer(actor: Actor, chunk: Sequence[TravellerQuery],

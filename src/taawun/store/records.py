@@ -21,10 +21,12 @@ from sqlalchemy import (
     func,
     insert,
     intersect,
+    literal,
     select,
     update,
 )
 
+from taawun.store.locks import serialise_writers
 from taawun.store.tables import (
     changes,
     links,
@@ -190,7 +192,8 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
     conn.exec_driver_sql(sql, params)
 
 
-def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str, by_user: str) -> None:
+def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str, by_user: str,
+                       publish: bool = True) -> None:
     for table, values in _side_rows(rows).items():
         _insert_many(conn, table, values)
     now = rows[0].updated_at
@@ -200,14 +203,42 @@ def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str,
         {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
          "action": action, "snapshot": None if action == "create" else r.snapshot()} for r in rows
     ])
-    _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
+    if publish:
+        serialise_writers(conn)
+        _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
 
 
-def insert_records(conn: Connection, rows: Sequence[RecordRow]) -> None:
+def insert_records(conn: Connection, rows: Sequence[RecordRow], publish: bool = True) -> None:
+    """Write new records. ``publish=False`` leaves out their change-feed entries: a file import
+    publishes all of its records at once when it ends (`publish_created`)."""
     if not rows:
         return
     _insert_many(conn, records, [r.columns() for r in rows])
-    _write_side_tables(conn, rows, "create", rows[0].created_by)
+    _write_side_tables(conn, rows, "create", rows[0].created_by, publish)
+
+
+def seq_range(conn: Connection, ids: Sequence[str]) -> tuple[int, int]:
+    """The lowest and highest insertion sequence number of these records."""
+    lo, hi = conn.execute(select(func.min(records.c.seq), func.max(records.c.seq))
+                          .where(records.c.id.in_(list(ids)))).one()
+    return int(lo), int(hi)
+
+
+def publish_created(conn: Connection, seq_lo: int, seq_hi: int, created_by: str, created_at: dt.datetime,
+                    at: dt.datetime) -> int:
+    """Add to the change feed every record created by ``created_by`` at ``created_at`` whose insertion
+    sequence lies in [seq_lo, seq_hi] (one statement, in insertion order); returns how many.
+
+    Why by range and not by id list: an import of millions of records would otherwise keep every id
+    in memory until it ends. The creator and creation time tell its records apart from those other
+    writers inserted in between."""
+    serialise_writers(conn)
+    mine = (records.c.seq.between(seq_lo, seq_hi), records.c.created_by == created_by,
+            records.c.created_at == created_at)
+    chosen = select(records.c.id, literal(at, DateTime(timezone=True))).where(*mine).order_by(records.c.seq)
+    conn.execute(insert(changes).from_select(["record_id", "at"], chosen))
+    # Counted apart: drivers do not all report the row count of INSERT ... SELECT (psycopg 3 gives -1 here).
+    return int(conn.execute(select(func.count()).select_from(records).where(*mine)).scalar_one())
 
 
 def _keep_first_snapshot(conn: Connection, record_id: str) -> None:
@@ -222,6 +253,7 @@ def _keep_first_snapshot(conn: Connection, record_id: str) -> None:
 
 def replace_record(conn: Connection, row: RecordRow, previous_version: int, action: str, by_user: str) -> bool:
     """Store a new version of ``row``; False if someone else changed it first."""
+    serialise_writers(conn)  # before the row lock: a writer never waits for a row while holding the lock
     if previous_version == 1:
         _keep_first_snapshot(conn, row.id)
     values = row.columns()
