@@ -336,11 +336,12 @@ def index_snapshot(directory: Annotated[Path, typer.Option("--dir", help="Direct
         started = time.perf_counter()
         index, count = build_from(engine)
         built = time.perf_counter() - started
+        index.finalize()
         index.save(directory)
     total = time.perf_counter() - started
     typer.echo(f"index snapshot written to {directory}: {count} records read, {len(index.persons)} persons, "
                f"{len(index.documents)} document holders, up to change {index.seq}; "
-               f"built in {built:.1f} s, saved in {total - built:.1f} s")
+               f"built in {built:.1f} s, prepared and saved in {total - built:.1f} s")
 
 
 # --- screening -----------------------------------------------------------------------------------

@@ -93,6 +93,12 @@ class ScreeningIndex:
             self._doc_keys[record_id] = keys
 
     # --- snapshots -------------------------------------------------------------------------
+    def finalize(self) -> None:
+        """Prepare the name index's similar-part lists (kept in the snapshot), so that workers started
+        from it do not pay for each part's first lookup. Worth it before a snapshot; a live build skips
+        it to start serving sooner (about 90 s at a 40k-part vocabulary)."""
+        self.persons.finalize()
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         with self._lock:
