@@ -22,7 +22,7 @@ import numpy as np
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
-from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, order_factor, pair_terms
+from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, greedy_order, order_factor, pair_terms
 from taawun.names.segment import segment
 from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token, analyse_part
@@ -238,9 +238,7 @@ class PersonIndex:
                     if v < MIN_PAIR_SIM:
                         continue
                     lazy[i, j] = v
-                x, y = qtoks[i], toks[tid]
-                lo, hi = (x.text, y.text) if x.text <= y.text else (y.text, x.text)
-                cands.append((-v, -(x.weight + y.weight), lo, hi, i, j))  # `align`'s order, ties included
+                cands.append((*greedy_order(v, qtoks[i], toks[tid]), i, j))
         nq = len(qtoks)
         ne = len(tids)
         ua = 0
@@ -259,9 +257,7 @@ class PersonIndex:
                     v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
                     if v >= MIN_PAIR_SIM:
                         lazy[i, j] = v
-                        x, y = qtoks[i], toks[tids[j]]
-                        lo, hi = (x.text, y.text) if x.text <= y.text else (y.text, x.text)
-                        cands.append((-v, -(x.weight + y.weight), lo, hi, i, j))
+                        cands.append((*greedy_order(v, qtoks[i], toks[tids[j]]), i, j))
             cands.sort()
             for neg_v, _, _, _, i, j in cands:
                 v = -neg_v

@@ -150,12 +150,11 @@ _COLLOQUIAL_READING = str.maketrans({"ث": "ت", "ذ": "د", "ظ": "ض", "ج": "
 def arabic_shapes(token: str) -> tuple[Shape, ...]:
     """Arabic reading, plus Persian/Urdu (رضا = Reza) and colloquial (جمال = Gamal) readings."""
     shapes: dict[str, Shape] = {}
-    readings = (token, token.translate(_PERSIAN_READING), token.translate(_COLLOQUIAL_READING))
-    for t in readings:
-        sh = arabic_shape(t)
+    readings = [(t, arabic_shape(t)) for t in (token, token.translate(_PERSIAN_READING),
+                                               token.translate(_COLLOQUIAL_READING))]
+    for _, sh in readings:
         shapes.setdefault(sh[0], sh)
-    for t in readings:
-        key = arabic_shape(t)[0]
+    for t, (key, _) in readings:
         if any(key[k] == key[k + 1] for k in range(len(key) - 1)):  # else collapsing changes nothing
             sh = arabic_shape(t, True)
             shapes.setdefault(sh[0], sh)

@@ -144,14 +144,21 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], sim:
     return round(num / den * order_factor([(i, js[0], s) for i, js, s, _ in pairs], lambda i, j: sim(i, j)[0]), 6)
 
 
+def greedy_order(s: float, x: Token, y: Token) -> tuple[float, float, str, str]:
+    """Sort key of a candidate pair in the greedy alignment: the most alike first, then the
+    heavier pair, then the texts, so that ties break the same whichever name comes first (and
+    the index, which aligns on its own, breaks them as `align` does)."""
+    lo, hi = (x.text, y.text) if x.text <= y.text else (y.text, x.text)
+    return -s, -(x.weight + y.weight), lo, hi
+
+
 def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
     cands: list[tuple[float, float, str, str, int, int, str]] = []
     for i, x in enumerate(ta):
         for j, y in enumerate(tb):
             s, space = sim(i, j)
             if s >= MIN_PAIR_SIM:
-                lo, hi = sorted((x.text, y.text))  # symmetric tie-break
-                cands.append((-s, -(x.weight + y.weight), lo, hi, i, j, space))
+                cands.append((*greedy_order(s, x, y), i, j, space))
     cands.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -265,4 +272,5 @@ def name_score(a: str, b: str) -> float:
     return align(analyse_name(a), analyse_name(b))[0]
 
 
-__all__ = ["NameScore", "TokenMatch", "align", "pair_terms", "analyse_name", "compare", "name_score", "arabic_key"]
+__all__ = ["NameScore", "TokenMatch", "align", "greedy_order", "pair_terms", "analyse_name", "compare", "name_score",
+           "arabic_key"]

@@ -261,15 +261,15 @@ def _spelling_of_another(ar_forms: tuple[str, ...], lat_forms: tuple[str, ...]) 
             return False
         if mine is None:
             mine = {_same_name_form(f) for f in ar_forms}
-        if any(_same_name_form(o) in mine for o in owners) or not any(_is_common(o) for o in owners):
+        if any(_names_one_of(_same_name_form(o), mine) for o in owners) or not any(_is_common(o) for o in owners):
             return False
-        if any(_first_half_of(_same_name_form(o), m) for o in owners for m in mine):
-            return False  # the table paired the spelling with the first half of this compound (abdallah: عبد)
     return True
 
 
-def _first_half_of(part: str, compound: str) -> bool:
-    return len(part) >= 3 and len(compound) > len(part) and compound.startswith(part)
+def _names_one_of(owner: str, mine: set[str]) -> bool:
+    """Whether an owner of the spelling is one of these forms, or the first half of one of these
+    compounds (the tables pair "abdallah" with عبد)."""
+    return owner in mine or (len(owner) >= 3 and any(len(m) > len(owner) and m.startswith(owner) for m in mine))
 
 
 @lru_cache(maxsize=100_000)
