@@ -46,7 +46,7 @@ _LAT_MULTI: dict[str, tuple[str, ...]] = {
     "ph": ("F",),
     "ck": ("K",),
     "dj": ("J",),
-    "zh": ("Z",),
+    "zh": ("Z", "ZH"),  # Persian zh (Zhaleh), or z + h (Azhar = اظهر, Mazhar)
 }
 _LAT_SINGLE = {
     "b": "B", "p": "B", "d": "D", "f": "F", "g": "G", "h": "H", "j": "J", "k": "K", "l": "L", "m": "M",
@@ -113,7 +113,7 @@ def _junction(token: str) -> int:
 
 
 @lru_cache(maxsize=300_000)
-def arabic_shape(token: str, collapse: bool = False) -> Shape:
+def arabic_shape(token: str, collapse: bool = False, keep_final_h: bool = False) -> Shape:
     """Phonetic shape of a normalised Arabic-script token (the Arabic does not contain the
     article of الدين: segmentation has removed it, so the consonant before دين is the name's).
 
@@ -135,7 +135,10 @@ def arabic_shape(token: str, collapse: bool = False) -> Shape:
             s = "y" if i == last else "i"
         symbols.append(s)
     drop_h = last > 0 and token[last] == "ه"
-    return _finish(symbols, drop_h, collapse=collapse)
+    key, vowels = _finish(symbols, drop_h and not keep_final_h, collapse=collapse)
+    if drop_h and keep_final_h:  # the ه is sounded and may carry the Latin final vowel (Taha)
+        vowels = (*vowels[:-1], vowels[-1] + "h")
+    return key, vowels
 
 
 # Persian/Urdu read ض ذ ظ as z, ث as s, and write ژ as zh or j: a second reading of a token.
@@ -148,11 +151,21 @@ _COLLOQUIAL_READING = str.maketrans({"ث": "ت", "ذ": "د", "ظ": "ض", "ج": "
 
 @lru_cache(maxsize=300_000)
 def arabic_shapes(token: str) -> tuple[Shape, ...]:
-    """Arabic reading, plus Persian/Urdu (رضا = Reza) and colloquial (جمال = Gamal) readings."""
+    """Arabic reading, plus Persian/Urdu (رضا = Reza) and colloquial (جمال = Gamal) readings, and
+    where they apply: the Urdu aspirate ھ written as h (بھٹي = Bhatti, چودھري = Chaudhry), the
+    Maghrebi article read as a bare l (العمراني = Lamrani, الحسين = Lahoucine), and a final ه that
+    is a consonant when it is the name's second one (طه = Taha)."""
     shapes: dict[str, Shape] = {}
-    readings = [(t, arabic_shape(t)) for t in (token, token.translate(_PERSIAN_READING),
-                                               token.translate(_COLLOQUIAL_READING))]
+    variants = [token, token.translate(_PERSIAN_READING), token.translate(_COLLOQUIAL_READING)]
+    if "ھ" in token:
+        variants.append(token.replace("ھ", "ه"))
+    if token.startswith("ال") and len(token) >= 4:
+        variants.append(token[1:])
+    readings = [(t, arabic_shape(t)) for t in variants]
     for _, sh in readings:
+        shapes.setdefault(sh[0], sh)
+    if token.endswith("ه") and sum(c.isupper() for c in readings[0][1][0]) <= 1:
+        sh = arabic_shape(token, keep_final_h=True)
         shapes.setdefault(sh[0], sh)
     for t, (key, _) in readings:
         if any(key[k] == key[k + 1] for k in range(len(key) - 1)):  # else collapsing changes nothing
@@ -184,7 +197,10 @@ def latin_shapes(token: str) -> tuple[Shape, ...]:
             c = token[i]
             nxt = token[i + 1] if i + 1 < n else ""
             r = ""
-            if c == "c":
+            if i == 0 and c == "o" and nxt == "u" and n > 2 and token[2] in "aeiy":
+                readings = ("W", "ou")  # French spelling of an initial و: Ouadah, Oualid, Ouafa
+                i += 1  # (with the u, skipped below)
+            elif c == "c":
                 r = "S" if nxt in ("e", "i", "y") else "K"
             elif c == "w":
                 r = "W" if i == 0 else "u"

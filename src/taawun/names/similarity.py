@@ -26,7 +26,10 @@ from taawun.names.tokens import Token
 KEY_FACTOR = 0.95
 COARSE_FACTOR = 0.85
 SAME_SCRIPT_KEY_FACTOR = 0.92
+# A key of one consonant says little (Zouaoui ~ ضياء share just Z). Two consonants with agreeing
+# vowels do identify a short name (Reza / رضا, Noura / نورا), as the dev evaluation shows.
 SHORT_KEY_FACTOR = 0.92
+SHORT_KEY_LEN = 1
 VOWEL_BONUS = 0.1  # share of a phonetic similarity that depends on vowel agreement
 INITIAL_SIM = 0.9
 VOWEL_PENALTY = 0.12  # per long vowel of one spelling that the other does not write
@@ -129,8 +132,8 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) ->
         else:
             bad, agree = _latin_conflicts(x, va[i], y, vb[j])
         s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
-        if len(x) <= 2 or len(y) <= 2:
-            s *= SHORT_KEY_FACTOR  # one or two consonants say little (Zouaoui ~ ضياء: Z)
+        if len(x) <= SHORT_KEY_LEN or len(y) <= SHORT_KEY_LEN:
+            s *= SHORT_KEY_FACTOR
         if s > best:
             best = s
     return min(1.0, best)
