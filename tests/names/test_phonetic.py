@@ -101,3 +101,9 @@ def test_maghrebi_article_spellings() -> None:
 def test_two_consonant_names_with_agreeing_vowels_are_not_discounted() -> None:
     assert _token_sim("رضا", "reza") >= 0.9
     assert _token_sim("نورا", "noura") >= 0.9
+
+
+def test_ta_marbuta_before_allah_reads_as_t_or_nothing() -> None:
+    assert _token_sim("رحمة الله", "rahmatullah") >= 0.9
+    assert _token_sim("نعمة الله", "nematollah") >= 0.9
+    assert _token_sim("وجه الله", "wajhullah") >= 0.9  # a real h stays an h

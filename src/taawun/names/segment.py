@@ -283,6 +283,15 @@ def strip_arabic_article(tok: str) -> str:
     return tok
 
 
+def _join_second(first: str, second: str) -> tuple[str, ...]:
+    """First half + الله/الدين as one part. A ta marbuta closing the first half is read as t in
+    the compound (رحمة الله = Rahmatullah, نعمة الله = Nematollah), or silent (Attiaallah); it was
+    folded to ه, which would otherwise read as a sounded h inside the word."""
+    if first.endswith("ه") and len(first) >= 3:
+        return (first[:-1] + "ت" + second, first + second, first[:-1] + second)
+    return (first + second,)
+
+
 @lru_cache(maxsize=200_000)
 def _ar_core(tok: str) -> str:
     """Canonicalise one Arabic word written with an inner compound (عبدالرحمن, نورالدين)."""
@@ -327,7 +336,7 @@ def _arabic_parts(words: list[str]) -> list[Part]:
             continue
         if t in _AR_SECOND and parts:
             prev = parts.pop()
-            forms = tuple(f + _AR_SECOND[t] for f in prev.forms)
+            forms = tuple(dict.fromkeys(j for f in prev.forms for j in _join_second(f, _AR_SECOND[t])))
             parts.append(Part(AR, forms, prev.source + " " + t))
             i += 1
             continue
