@@ -47,6 +47,10 @@ def test_the_ending_tells_a_name_from_its_feminine_or_nisba() -> None:
     assert _token_sim("بومدين", "boumediene") >= 0.9
     assert _token_sim("ربيع", "rabia") >= 0.85
     assert _token_sim("مصطفي", "mustafa") >= 0.9
+    # a Latin -ia/-ya ending is a written alef or hamza after the ي: Alia is not Ali, Hania not Hani
+    assert _token_sim("علي", "ali") > _token_sim("علي", "alia") + 0.1
+    assert _token_sim("هاني", "hani") > _token_sim("هاني", "hania") + 0.1
+    assert _token_sim("يحيى", "yahia") >= 0.9  # the first ي of يحيى is the i
 
 
 def test_a_latin_long_vowel_needs_its_arabic_letter() -> None:

@@ -268,7 +268,8 @@ def _final_vowels_disagree(ar: str, lat: str) -> bool:
         return bool(lat) and (lat[-1] in _FINAL_SOUNDED or lat.endswith("eh"))
     if ar[-1] == "h" and "h" not in lat:
         return not lat or lat[-1] not in "aeiou"
-    return False
+    # Alia (علياء) is not Ali (علي); Yahia keeps the ي of يحيى before its final one
+    return ar == "y" and lat.endswith(("ia", "ya"))
 
 
 def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
