@@ -111,3 +111,11 @@ def test_ta_marbuta_before_allah_reads_as_t_or_nothing() -> None:
     assert _token_sim("رحمة الله", "rahmatullah") >= 0.9
     assert _token_sim("نعمة الله", "nematollah") >= 0.9
     assert _token_sim("وجه الله", "wajhullah") >= 0.9  # a real h stays an h
+
+
+def test_persian_spellings_of_qaf_and_dhal() -> None:
+    assert _token_sim("قاسم", "ghasem") >= 0.9  # Persian transliteration writes ق as gh
+    assert _token_sim("صادق", "sadegh") >= 0.9
+    assert _token_sim("ذوالفقاري", "zolfaghari") >= 0.9
+    assert _token_sim("موثقي", "movaseghi") >= 0.9
+    assert _token_sim("قاسم", "qasim") >= 0.95  # the Arabic reading is unchanged

@@ -113,7 +113,7 @@ def _junction(token: str) -> int:
 
 
 @lru_cache(maxsize=300_000)
-def arabic_shape(token: str, collapse: bool = False, keep_final_h: bool = False) -> Shape:
+def arabic_shape(token: str, collapse: bool = False, keep_final_h: bool = False, junction: int | None = None) -> Shape:
     """Phonetic shape of a normalised Arabic-script token (the Arabic does not contain the
     article of الدين: segmentation has removed it, so the consonant before دين is the name's).
 
@@ -122,7 +122,8 @@ def arabic_shape(token: str, collapse: bool = False, keep_final_h: bool = False)
     """
     symbols: list[str] = []
     last = len(token) - 1
-    junction = _junction(token)
+    if junction is None:
+        junction = _junction(token)
     for i, ch in enumerate(token):
         s = _AR_MAP.get(ch)
         if s is None:
@@ -142,7 +143,8 @@ def arabic_shape(token: str, collapse: bool = False, keep_final_h: bool = False)
 
 
 # Persian/Urdu read ض ذ ظ as z, ث as s, and write ژ as zh or j: a second reading of a token.
-_PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ظ": "ز", "ث": "س", "ژ": "ج"})
+# Persian transliteration writes ق as gh (Ghasem = قاسم, Sadegh = صادق, Zolfaghari = ذوالفقاري).
+_PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ظ": "ز", "ث": "س", "ژ": "ج", "ق": "غ"})
 
 
 # Egyptian/Maghrebi/Gulf colloquial readings: ث as t (Ghita), ذ as d, ج and ق as g (Gamal, Gargash).
@@ -156,12 +158,13 @@ def arabic_shapes(token: str) -> tuple[Shape, ...]:
     Maghrebi article read as a bare l (العمراني = Lamrani, الحسين = Lahoucine), and a final ه that
     is a consonant when it is the name's second one (طه = Taha)."""
     shapes: dict[str, Shape] = {}
+    junction = _junction(token)  # the readings below keep the letters' positions
     variants = [token, token.translate(_PERSIAN_READING), token.translate(_COLLOQUIAL_READING)]
     if "ھ" in token:
         variants.append(token.replace("ھ", "ه"))
+    readings = [(t, arabic_shape(t, junction=junction)) for t in variants]
     if token.startswith("ال") and len(token) >= 4:
-        variants.append(token[1:])
-    readings = [(t, arabic_shape(t)) for t in variants]
+        readings.append((token[1:], arabic_shape(token[1:])))
     for _, sh in readings:
         shapes.setdefault(sh[0], sh)
     if token.endswith("ه") and sum(c.isupper() for c in readings[0][1][0]) <= 1:
@@ -169,7 +172,7 @@ def arabic_shapes(token: str) -> tuple[Shape, ...]:
         shapes.setdefault(sh[0], sh)
     for t, (key, _) in readings:
         if any(key[k] == key[k + 1] for k in range(len(key) - 1)):  # else collapsing changes nothing
-            sh = arabic_shape(t, True)
+            sh = arabic_shape(t, True, junction=_junction(t) if len(t) != len(token) else junction)
             shapes.setdefault(sh[0], sh)
     return tuple(shapes.values())
 
