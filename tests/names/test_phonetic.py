@@ -119,3 +119,9 @@ def test_persian_spellings_of_qaf_and_dhal() -> None:
     assert _token_sim("ذوالفقاري", "zolfaghari") >= 0.9
     assert _token_sim("موثقي", "movaseghi") >= 0.9
     assert _token_sim("قاسم", "qasim") >= 0.95  # the Arabic reading is unchanged
+
+
+def test_a_medial_latin_w_needs_a_waw() -> None:
+    assert _token_sim("بدوي", "badawi") >= 0.95
+    assert _token_sim("بديع", "badawi") < 0.85  # Badi' has no و
+    assert _token_sim("مروان", "marwan") >= 0.95

@@ -206,7 +206,7 @@ def latin_shapes(token: str) -> tuple[Shape, ...]:
             elif c == "c":
                 r = "S" if nxt in ("e", "i", "y") else "K"
             elif c == "w":
-                r = "W" if i == 0 else "u"
+                r = "W" if i == 0 else "w"  # a vowel slot, but one that needs و (Badawi is not بديع)
             elif c == "v":
                 readings = ("W", "F") if i == 0 else ("u", "F")  # Persian و = v, European v = ف
             elif c == "y":
@@ -242,7 +242,7 @@ def latin_keys(token: str) -> tuple[str, ...]:
 _SHORT_PAIRS = frozenset({"ae", "ai", "ea", "ia", "io", "ua", "ao", "oa", "eh"})
 
 # Which Latin vowel letters can write an Arabic long vowel.
-_SATISFIES = {"a": frozenset("ae"), "u": frozenset("ou"), "i": frozenset("ie"), "y": frozenset("iea")}
+_SATISFIES = {"a": frozenset("ae"), "u": frozenset("ouw"), "i": frozenset("ie"), "y": frozenset("iea")}
 
 
 # Latin letters that write one long vowel or diphthong for certain, and the Arabic vowel letters
@@ -252,6 +252,7 @@ _LATIN_LONG = (
     (re.compile("[ae]i|ee"), "iy'"),  # Haytham is not حاتم
     (re.compile("ou|oo"), "u'"),  # Zouaoui is not ضياء
     (re.compile("aa"), "a'"),
+    (re.compile("w"), "u"),  # a medial Latin w writes و (Badawi = بدوي, Marwan = مروان)
 )
 _FINAL_SOUNDED = frozenset("aou")  # Latin final vowels Arabic writes with a letter (ا ى ه ة و ع ء)
 
@@ -325,7 +326,7 @@ def coarse(key: str) -> str:
 
 
 # Latin vowel letters -> broad classes; e is a wildcard (French e writes the u of Yusuf: Youcef).
-_LAT_VOWEL_CLASS = {"a": "A", "e": "AIU", "i": "I", "o": "U", "u": "U", "h": ""}
+_LAT_VOWEL_CLASS = {"a": "A", "e": "AIU", "i": "I", "o": "U", "u": "U", "w": "U", "h": ""}
 
 
 def _vclass(cluster: str) -> set[str]:
