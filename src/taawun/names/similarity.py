@@ -24,7 +24,7 @@ from taawun.names.tokens import Token
 
 # Discounts for the fuzzier spaces, so that an exact spelling beats a phonetic coincidence.
 KEY_FACTOR = 0.95
-COARSE_FACTOR = 0.85
+COARSE_FACTOR = 0.82
 SAME_SCRIPT_KEY_FACTOR = 0.92
 # A key of one consonant says little (Zouaoui ~ ضياء share just Z). Two consonants with agreeing
 # vowels do identify a short name (Reza / رضا, Noura / نورا), as the dev evaluation shows.
