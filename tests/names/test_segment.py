@@ -92,3 +92,18 @@ def test_islam_compounds_are_two_parts_in_both_scripts() -> None:
     assert [p.forms for p in segment("Zahiroleslam")] == [("zahir",), ("eslam",)]
     assert compare("Shamsul Islam", "شمس الإسلام").score >= DEFAULT_THRESHOLD
     assert compare("Aminul Islam", "امين الاسلام").score >= DEFAULT_THRESHOLD
+
+
+def test_persian_family_name_endings_join_the_part_before() -> None:
+    # Bagheri Fard / Bagherifard / باقري فرد / باقريفرد are one family name
+    assert primary("Reza Bagheri Fard") == primary("Reza Bagherifard") == ["reza", "bagherifard"]
+    assert primary("Ali Hossein-Zadeh") == ["ali", "hosseinzadeh"]
+    assert primary("رضا باقري فرد") == primary("رضا باقريفرد")
+    assert compare("Melika Omid Vand", "مليكا اميدوند").score >= DEFAULT_THRESHOLD
+    assert primary("Zadeh Karimi") == ["zadeh", "karimi"]  # never the first part
+
+
+def test_assimilated_article_written_as_one_word() -> None:
+    assert forms("Essaydi") == [("essaydi", "saydi")]
+    assert forms("Echcharif") == [("echcharif", "charif")]
+    assert forms("Ennis") == [("ennis",)]  # too short to carry an article

@@ -82,6 +82,13 @@ _LAT_SECOND = {  # second halves of compounds (Nasr al-Din, Nasr Allah) -> canon
     **dict.fromkeys(["allah", "ullah", "ollah", "alla", "ulla", "illah", "allahi"], "lah"),
 }
 _LAT_FILIAL = frozenset(["bin", "ben", "ibn", "bint", "binti", "bel", "ould", "ait"])
+# Persian family-name endings that Latin spellings often write apart (Bagheri Fard, Hossein-Zadeh,
+# Omid Vand) and Persian writes joined or apart (باقري فرد, حسين زاده): joined to the part before,
+# so that both spellings are one part. (Short endings such as far, rad, nia are also given names.)
+_LAT_SUFFIXES = frozenset(
+    ["zadeh", "zade", "zada", "pour", "poor", "nejad", "nezhad", "nejhad", "fard", "vand", "khah", "doust", "doost",
+     "manesh", "panah", "zadegan"]
+)
 # The article fused to the end of the first half of a compound: Fazl-ur Rahman, Shams-ul Islam,
 # Nasr-ud Din (the u of the Persian/Urdu izafe-like reading, the l assimilated to sun letters).
 # Only before the usual second halves, so that Rasul Khan or Mahmud Dawood keep their first name.
@@ -133,6 +140,7 @@ _LAT_TITLES = frozenset(
 _AR_ABD = "عبد"
 _AR_ABU = frozenset({"ابو", "ابي", "ابا"})
 _AR_SECOND = {"الدين": "دين", "الله": "له"}
+_AR_SUFFIXES = frozenset(["زاده", "پور", "نژاد", "نزاد", "فرد", "وند", "خواه", "دوست", "منش", "پناه", "زادگان"])
 # Compounds whose second half is written apart in most Latin spellings (Aminul Islam, Seif
 # el-Islam): two parts on both sides, also when the Arabic or Latin writes them as one word.
 _AR_APART = "الاسلام"
@@ -237,9 +245,9 @@ def _latin_parts(words: list[str]) -> list[Part]:
             parts.append(Part(LAT, (t + core, core), " ".join(toks[i:end])))
             i = end
             continue
-        if t in _LAT_SECOND and parts:
+        if (t in _LAT_SECOND or t in _LAT_SUFFIXES) and parts:
             prev = parts.pop()
-            joined = tuple(f + _LAT_SECOND[t] for f in prev.forms)
+            joined = tuple(f + _LAT_SECOND.get(t, t) for f in prev.forms)
             parts.append(Part(LAT, joined, prev.source + " " + t))
             i += 1
             continue
@@ -333,6 +341,11 @@ def _arabic_parts(words: list[str]) -> list[Part]:
                 core = _ar_core(strip_arabic_article(nxt))
             parts.append(Part(AR, (t + core, core), " ".join(toks[i : i + step])))
             i += step
+            continue
+        if t in _AR_SUFFIXES and parts:
+            prev = parts.pop()
+            parts.append(Part(AR, tuple(f + t for f in prev.forms), prev.source + " " + t))
+            i += 1
             continue
         if t in _AR_SECOND and parts:
             prev = parts.pop()
