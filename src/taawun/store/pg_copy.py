@@ -37,7 +37,8 @@ def _text(value: str) -> str:
 
 def _json(value: Json) -> str:
     dumps = value.dumps or json.dumps
-    return _text(dumps(value.obj))
+    text = dumps(value.obj)
+    return _text(text if isinstance(text, str) else bytes(text).decode())
 
 
 def _bool(value: bool) -> str:
