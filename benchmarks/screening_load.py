@@ -616,7 +616,11 @@ def main() -> None:
                                          "the watchlist already (same sizes and seed), else it is loaded")
     parser.add_argument("--lock", help="hold this lock file (flock) from the snapshot to the end")
     parser.add_argument("--quick", action="store_true", help="tiny smoke run (< 1 min)")
+    parser.add_argument("--load-only", action="store_true",
+                        help="with --db-url: load the watchlist (untimed by the lock) and stop; a later run reuses it")
     args = parser.parse_args()
+    if args.load_only and not args.db_url:
+        parser.error("--load-only needs --db-url (a throwaway database would be dropped at once)")
     n_persons, n_docs = DEFAULTS[args.db]
     args.persons = n_persons if args.persons is None else args.persons
     args.documents = n_docs if args.documents is None else args.documents
@@ -661,6 +665,9 @@ def main() -> None:
             log(f"loading into {args.db}")
             result["load"] = load(url, wl, args.seed, tmpdir, args.import_jobs)
         result["visible_to_screener_share"] = round(len(wl.visible) / max(1, args.persons + args.documents), 3)
+        if args.load_only:
+            emit(f"screening_load_{args.db}_load", result)
+            return
         if args.lock:  # the timed part: never beside another heavy benchmark on this machine
             log(f"waiting for {args.lock}")
             stack.enter_context(_locked(args.lock))

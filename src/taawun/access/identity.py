@@ -126,7 +126,7 @@ def authenticate(conn: Connection, token: str) -> tuple[Actor, str]:
     if not row["active"]:
         raise NotAuthenticated("this account is disabled")
     actor = Actor(row["id"], row["username"], row["org_code"], OrgKind(row["org_kind"]), Role(row["role"]),
-                  store.regions_of(conn, row["org_code"]))
+                  row["regions"])
     return actor, row["token_id"]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine
 from taawun.access.actor import Actor
 from taawun.access.identity import authenticate
 from taawun.domain.errors import NotAuthenticated
-from taawun.store.db import READ_ONLY
+from taawun.store.db import quick_read
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -56,7 +56,7 @@ def actor_without_transaction(request: Request, token: Annotated[str | None, Dep
     """For routes that run their own transactions (screening, long batches): authenticate and let go of the
     database. Checking a token only reads, so it takes no write lock (on SQLite, BEGIN instead of BEGIN
     IMMEDIATE): a screening then waits for the write lock once, for its own writes, not twice."""
-    with engine_of(request).connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
+    with quick_read(engine_of(request)) as conn:
         return _identify(request, conn, token)
 
 

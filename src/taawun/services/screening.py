@@ -16,7 +16,7 @@ from taawun.domain.models import DocumentQuery, TravellerQuery
 from taawun.names import DEFAULT_THRESHOLD
 from taawun.services.records import view
 from taawun.services.screening_index import ScreeningIndex, record_of
-from taawun.store.db import READ_ONLY
+from taawun.store.db import quick_read
 from taawun.store.group_commit import run_grouped
 
 MAX_HITS = 10
@@ -109,7 +109,7 @@ def _result(hits: list[Disclosed]) -> str:
 
 def refresh(engine: Engine, index: ScreeningIndex) -> None:
     """Fold the store's recent changes into the index, on a read-only connection (no write lock)."""
-    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+    with quick_read(engine) as conn:
         index.refresh(conn)
 
 

@@ -22,6 +22,8 @@ _NUMBER_JUNK = re.compile(r"[^0-9A-Za-z]+")
 
 
 def fold(text: str) -> str:
+    if text.isascii():  # nothing to decompose or map (every mapped letter is non-ASCII): document numbers
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", text).translate(_ARABIC_FOLD).replace("ß", "ss")

@@ -83,20 +83,29 @@ def token_by_hash(conn: Connection, token_hash: str) -> dict[str, Any] | None:
 
 
 # Every API call checks its token: one prepared statement (built once, its cache key memoised) reads the
-# token, its user and the user's organisation kind together instead of three queries.
+# token, its user, the user's organisation kind and the organisation's regions together (one row per
+# region, or one row with no region) instead of four queries: each is a round trip on every request.
 _TOKEN_USER = (
     select(tokens.c.id.label("token_id"), tokens.c.revoked_at, tokens.c.expires_at, users.c.id, users.c.username,
-           users.c.org_code, users.c.role, users.c.active, organisations.c.kind.label("org_kind"))
+           users.c.org_code, users.c.role, users.c.active, organisations.c.kind.label("org_kind"),
+           region_members.c.region_code)
     .join(users, users.c.id == tokens.c.user_id)
     .join(organisations, organisations.c.code == users.c.org_code)
+    .outerjoin(region_members, region_members.c.org_code == users.c.org_code)
     .where(tokens.c.token_hash == bindparam("token_hash"))
 )
 
 
 def token_user(conn: Connection, token_hash: str) -> dict[str, Any] | None:
-    """The token with this hash, with its user's id, name, organisation, role, active flag and organisation kind."""
-    row = conn.execute(_TOKEN_USER, {"token_hash": token_hash}).mappings().first()
-    return dict(row) if row else None
+    """The token with this hash, with its user's id, name, organisation, role, active flag, organisation kind and
+    the organisation's regions (``regions``, a frozenset)."""
+    rows = conn.execute(_TOKEN_USER, {"token_hash": token_hash}).mappings().all()
+    if not rows:
+        return None
+    out = dict(rows[0])
+    del out["region_code"]
+    out["regions"] = frozenset(r["region_code"] for r in rows if r["region_code"] is not None)
+    return out
 
 
 def tokens_of(conn: Connection, user_id: str) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from taawun.store import pg_copy
 from taawun.store.locks import serialise_writers
 from taawun.store.tables import (
     changes,
@@ -183,9 +184,13 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
         params = list(map(tuple, rows))
     if conn.dialect.name == "postgresql":
         driver: Any = conn.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in params:
-                copy.write_row(row)
+        with driver.cursor() as cursor:
+            try:
+                pg_copy.copy_rows(cursor, table.name, columns, params)
+            except pg_copy.Unsupported:  # raised before anything was sent
+                with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in params:
+                        copy.write_row(row)
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
