@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -29,47 +29,42 @@ from taawun.names.tokens import Token
 if TYPE_CHECKING:
     from taawun.index.vocab import Vocabulary, _Column
 
-PARALLEL_MIN_PAIRS = 200_000  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_PARTS = 5_000  # below this, starting worker processes costs more than it saves
+_JOIN_SPLIT = 8  # each column join in this many interleaved slices (positions first, first + 8, ...)
 _CHUNK = 50_000  # pairs per scoring task (small enough to balance two workers, large enough to amortise)
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def self_join(col: _Column, indel: bool, cutoff: float) -> list[np.ndarray]:
-    """Per sorted position of `col`: the sorted positions whose string reaches `cutoff` against it.
+_Job = tuple[int, int, bool, float, int, int]  # (query column, scanned column, indel, cutoff, first, step)
 
-    Both similarities (InDel ratio, normalised Levenshtein) and every bound of the scan are
-    symmetric, so each string is compared only with the strings at or after its own position and
-    each hit is filed under both ends.
+
+def _join_job(job: _Job) -> tuple[np.ndarray, np.ndarray]:
+    """Every hit (query position, scanned position) for the query column's positions first, first + step, ...
+
+    In a self-join (both columns the same) a string is compared only with the strings at or after
+    its own position: both similarities (InDel ratio, normalised Levenshtein) and every bound of the
+    scan are symmetric, so `_group` files each hit under both ends.
     """
-    n = len(col.strs)
-    lo_parts: list[np.ndarray] = []
-    hi_parts: list[np.ndarray] = []
-    for p in range(n):
-        hits = col.scan(col.strs[int(col.order[p])], indel, cutoff, p)
+    qi, ti, indel, cutoff, first, step = job
+    cols = _W_COLUMNS
+    qcol, tcol = cols[qi], cols[ti]
+    same = qi == ti
+    qs: list[np.ndarray] = []
+    hs: list[np.ndarray] = []
+    strs, order = qcol.strs, qcol.order.tolist()
+    for p in range(first, len(strs), step):
+        hits = tcol.scan(strs[order[p]], indel, cutoff, p if same else 0)
         if hits.size:
-            lo_parts.append(np.full(hits.size, p, dtype=np.int64))
-            hi_parts.append(hits)
-    return _group(n, lo_parts, hi_parts, mirror=True)
+            qs.append(np.full(hits.size, p, dtype=np.int64))
+            hs.append(hits)
+    if not qs:
+        return _EMPTY, _EMPTY
+    return np.concatenate(qs), np.concatenate(hs)
 
 
-def cross_join(a: _Column, b: _Column, indel: bool, cutoff: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Per sorted position of `a`: the positions of `b` reaching `cutoff`, and the same read from `b`."""
-    a_parts: list[np.ndarray] = []
-    b_parts: list[np.ndarray] = []
-    for p in range(len(a.strs)):
-        hits = b.scan(a.strs[int(a.order[p])], indel, cutoff, 0)
-        if hits.size:
-            a_parts.append(np.full(hits.size, p, dtype=np.int64))
-            b_parts.append(hits)
-    return _group(len(a.strs), a_parts, b_parts, mirror=False), _group(len(b.strs), b_parts, a_parts, mirror=False)
-
-
-def _group(n: int, keys: list[np.ndarray], vals: list[np.ndarray], mirror: bool) -> list[np.ndarray]:
+def _group(n: int, keys: np.ndarray, vals: np.ndarray, mirror: bool) -> list[np.ndarray]:
     """Pairs (key, value) grouped by key, values ascending (with mirror: each pair both ways, once)."""
-    if not keys:
-        return [_EMPTY] * n
-    k = np.concatenate(keys)
-    v = np.concatenate(vals)
+    k, v = keys, vals
     if mirror:
         other = k != v
         k, v = np.concatenate([k, v[other]]), np.concatenate([v, k[other]])
@@ -101,19 +96,27 @@ class _Joined:
             out.update(owners[row])
 
 
-def candidate_lists(vocab: Vocabulary, floor: float, cuts: dict[str, float]) -> list[list[int] | None]:
+def candidate_lists(vocab: Vocabulary, cuts: dict[str, float], run: _Map) -> list[list[int] | None]:
     """Per non-initial part u: its candidates v that the one-part-at-a-time prepare scored when making
-    u's list (v >= u, or v an initial), in its order; None for initials (listed the ordinary way)."""
-    ar, lat, sp, keys, coarse = (vocab._forms_ar, vocab._forms_lat, vocab._spellings, vocab._keys, vocab._coarse)
-    for c in (ar, lat, sp, keys, coarse):
-        c.sync()
-    j_ar = _Joined(ar, self_join(ar, True, cuts["spelling"]))
-    j_lat = _Joined(lat, self_join(lat, True, cuts["spelling"]))
-    sp_to_lat, lat_to_sp = cross_join(sp, lat, True, cuts["attested"])
-    j_sp_lat = _Joined(lat, sp_to_lat)  # an Arabic part's attested spellings against Latin forms
-    j_lat_sp = _Joined(sp, lat_to_sp)  # a Latin part's forms against attested spellings
-    j_keys = _Joined(keys, self_join(keys, False, cuts["key"]))
-    j_coarse = _Joined(coarse, self_join(coarse, False, cuts["coarse"]))
+    u's list (v >= u, or v an initial), in its order; None for initials (listed the ordinary way).
+    The column joins run through `run` (a map, possibly over worker processes)."""
+    cols = (vocab._forms_ar, vocab._forms_lat, vocab._spellings, vocab._keys, vocab._coarse)
+    ar, lat, sp, keys, coarse = cols
+    joins = [(0, 0, True, cuts["spelling"]), (1, 1, True, cuts["spelling"]), (2, 1, True, cuts["attested"]),
+             (3, 3, False, cuts["key"]), (4, 4, False, cuts["coarse"])]
+    step = _JOIN_SPLIT
+    jobs: list[_Job] = [(qi, ti, indel, cut, first, step) for qi, ti, indel, cut in joins for first in range(step)]
+    done = run(_join_job, jobs)
+    hits: list[tuple[np.ndarray, np.ndarray]] = []
+    for k in range(len(joins)):
+        got = done[k * step : (k + 1) * step]
+        hits.append((np.concatenate([g[0] for g in got]), np.concatenate([g[1] for g in got])))
+    j_ar = _Joined(ar, _group(len(ar.strs), *hits[0], mirror=True))
+    j_lat = _Joined(lat, _group(len(lat.strs), *hits[1], mirror=True))
+    j_sp_lat = _Joined(lat, _group(len(sp.strs), *hits[2], mirror=False))  # Arabic part's spellings vs Latin forms
+    j_lat_sp = _Joined(sp, _group(len(lat.strs), hits[2][1], hits[2][0], mirror=False))  # and the other way
+    j_keys = _Joined(keys, _group(len(keys.strs), *hits[3], mirror=True))
+    j_coarse = _Joined(coarse, _group(len(coarse.strs), *hits[4], mirror=True))
     toks = vocab.tokens
     initials = vocab._initials
     plain = [not t.is_initial for t in toks]
@@ -136,43 +139,72 @@ def candidate_lists(vocab: Vocabulary, floor: float, cuts: dict[str, float]) -> 
     return out
 
 
-# -- scoring, optionally in worker processes ------------------------------------------------------
-_W_TOKENS: Sequence[Token] = ()
+# -- worker processes ----------------------------------------------------------------------------
+_W_TOKENS: Sequence[Token] = ()  # what the jobs read: set before the workers fork, so they inherit it
+_W_COLUMNS: Sequence[_Column] = ()
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_Map = Callable[[Callable[[_T], _R], list[_T]], list[_R]]
 
 
-def _init_worker(tokens: Sequence[Token]) -> None:
-    global _W_TOKENS
-    _W_TOKENS = tokens
-
-
-def _score_chunk(args: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+def _score_job(args: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
     us, vs, floor = args
     toks = _W_TOKENS
-    return np.fromiter((token_similarity(toks[u], toks[v], floor)[0] for u, v in zip(us.tolist(), vs.tolist(),
-                                                                                      strict=True)),
-                       dtype=np.float64, count=len(us))
+    return np.fromiter((token_similarity(toks[u], toks[v], floor)[0]
+                        for u, v in zip(us.tolist(), vs.tolist(), strict=True)), dtype=np.float64, count=len(us))
 
 
-def score_pairs(tokens: Sequence[Token], us: np.ndarray, vs: np.ndarray, floor: float, workers: int) -> np.ndarray:
-    """token_similarity(tokens[u], tokens[v], floor) for every pair, in worker processes when worth it."""
-    if workers <= 1 or len(us) < PARALLEL_MIN_PAIRS or "fork" not in mp.get_all_start_methods():
-        _init_worker(tokens)
-        try:
-            return _score_chunk((us, vs, floor))
-        finally:
-            _init_worker(())
-    tasks = [(us[i : i + _CHUNK], vs[i : i + _CHUNK], floor) for i in range(0, len(us), _CHUNK)]
-    # fork: the workers inherit the tokens (and the name tables) instead of unpickling them, and,
-    # unlike spawn, need no `if __name__ == "__main__"` guard in the caller's script. They only run
-    # token_similarity (pure computation, no locks), so a threaded caller cannot deadlock them.
-    _init_worker(tokens)
+def _serial(fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+    return [fn(x) for x in items]
+
+
+def prepared_lists(vocab: Vocabulary, floor: float, cuts: dict[str, float], workers: int
+                   ) -> list[dict[int, float] | None]:
+    """The similar-part list (>= floor) of every non-initial part; None for initials.
+
+    With workers > 1 (and a vocabulary worth it) the joins and the scoring run in forked worker
+    processes: they inherit the vocabulary instead of unpickling it, and, unlike spawn, need no
+    `if __name__ == "__main__"` guard in the caller's script. They only compute (no locks), so a
+    threaded caller cannot deadlock them.
+    """
+    global _W_TOKENS, _W_COLUMNS
+    toks = vocab.tokens
+    cols = (vocab._forms_ar, vocab._forms_lat, vocab._spellings, vocab._keys, vocab._coarse)
+    for c in cols:
+        c.sync()
+    plain_toks = [t for t in toks if not t.is_initial]
+    if plain_toks:  # any lazily loaded name table, before forking
+        token_similarity(plain_toks[0], plain_toks[-1], floor)
+    parallel = workers > 1 and len(toks) >= PARALLEL_MIN_PARTS and "fork" in mp.get_all_start_methods()
+    _W_TOKENS, _W_COLUMNS = toks, cols
     try:
-        token_similarity(tokens[int(us[0])], tokens[int(vs[0])], floor)  # any lazily loaded table, before forking
-        with mp.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_score_chunk, tasks, chunksize=1)
+        if parallel:
+            with mp.get_context("fork").Pool(workers) as pool:
+                return _lists(vocab, floor, cuts, lambda fn, items: pool.map(fn, items, chunksize=1))
+        return _lists(vocab, floor, cuts, _serial)
     finally:
-        _init_worker(())
-    return np.concatenate(parts)
+        _W_TOKENS, _W_COLUMNS = (), ()
+
+
+def _lists(vocab: Vocabulary, floor: float, cuts: dict[str, float], run: _Map) -> list[dict[int, float] | None]:
+    cands = candidate_lists(vocab, cuts, run)
+    us = np.fromiter((u for u, c in enumerate(cands) if c is not None for _ in c), dtype=np.int64)
+    vs = np.fromiter((v for c in cands if c is not None for v in c), dtype=np.int64, count=len(us))
+    tasks = [(us[i : i + _CHUNK], vs[i : i + _CHUNK], floor) for i in range(0, len(us), _CHUNK)]
+    scores = iter(np.concatenate(run(_score_job, tasks)).tolist() if tasks else [])
+    lists: list[dict[int, float] | None] = [None if c is None else {} for c in cands]
+    for u, cand in enumerate(cands):
+        mine = lists[u]
+        if mine is None or cand is None:
+            continue
+        for v in cand:  # filed as the one-part-at-a-time prepare filed them, in the same order
+            s = next(scores)
+            if s >= floor:
+                mine[v] = s
+                other = lists[v]
+                if other is not None:
+                    other[u] = s
+    return lists
 
 
 def default_workers() -> int:

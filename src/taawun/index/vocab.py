@@ -393,23 +393,8 @@ class Vocabulary:
         """
         toks = self.tokens
         sizes = self._sizes()
-        cands = _bulk.candidate_lists(self, min_sim, column_cutoffs(min_sim))
-        us = np.fromiter((u for u, c in enumerate(cands) if c is not None for _ in c), dtype=np.int64)
-        vs = np.fromiter((v for c in cands if c is not None for v in c), dtype=np.int64, count=len(us))
         n_workers = _bulk.default_workers() if workers is None else workers
-        scores = iter(_bulk.score_pairs(toks, us, vs, min_sim, n_workers).tolist())
-        lists: list[dict[int, float] | None] = [None if c is None else {} for c in cands]
-        for u, cand in enumerate(cands):
-            mine = lists[u]
-            if mine is None or cand is None:
-                continue
-            for v in cand:
-                s = next(scores)
-                if s >= min_sim:
-                    mine[v] = s
-                    other = lists[v]
-                    if other is not None:
-                        other[u] = s
+        lists = _bulk.prepared_lists(self, min_sim, column_cutoffs(min_sim), n_workers)
         for u, tok in enumerate(toks):
             made = lists[u]
             if made is None:
