@@ -24,6 +24,7 @@ import numpy as np
 
 from taawun.names.segment import AR
 from taawun.names.similarity import token_similarity
+from taawun.names.tables import key_weight, spelling_owners, spellings
 from taawun.names.tokens import Token
 
 if TYPE_CHECKING:
@@ -164,17 +165,16 @@ def prepared_lists(vocab: Vocabulary, floor: float, cuts: dict[str, float], work
 
     With workers > 1 (and a vocabulary worth it) the joins and the scoring run in forked worker
     processes: they inherit the vocabulary instead of unpickling it, and, unlike spawn, need no
-    `if __name__ == "__main__"` guard in the caller's script. They only compute (no locks), so a
-    threaded caller cannot deadlock them.
+    `if __name__ == "__main__"` guard in the caller's script. They only compute on what they
+    inherited (the name tables are loaded before forking): no file, import or lock of the parent's
+    other threads is touched, so a threaded caller (the server's startup build) cannot hang them.
     """
     global _W_TOKENS, _W_COLUMNS
     toks = vocab.tokens
     cols = (vocab._forms_ar, vocab._forms_lat, vocab._spellings, vocab._keys, vocab._coarse)
     for c in cols:
         c.sync()
-    plain_toks = [t for t in toks if not t.is_initial]
-    if plain_toks:  # any lazily loaded name table, before forking
-        token_similarity(plain_toks[0], plain_toks[-1], floor)
+    spellings(), spelling_owners(), key_weight("")  # the lazily loaded name tables, before forking
     parallel = workers > 1 and len(toks) >= PARALLEL_MIN_PARTS and "fork" in mp.get_all_start_methods()
     _W_TOKENS, _W_COLUMNS = toks, cols
     try:
