@@ -88,3 +88,20 @@ def test_finalize_changes_no_result_and_survives_a_snapshot(tmp_path: Path) -> N
         assert a == b == c, q
     for tok in analyse_name("Sameena Kahn Wassim"):  # parts outside the vocabulary: lists made on use
         assert loaded._vocab.similar(tok, CAND_MIN_SIM) == _brute(loaded, tok)
+
+
+def test_lists_made_in_worker_processes_equal_the_serial_ones_in_order(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The bulk prepare forks workers for the column joins and the scoring on large vocabularies; the
+    lists (and their order, which the index's float32 sums follow) must not depend on it."""
+    from taawun.index import bulk
+
+    serial = _build(4, 300)
+    serial._vocab.prepare(CAND_MIN_SIM, workers=1)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_PARTS", 0)  # a small vocabulary takes the worker path too
+    monkeypatch.setattr(bulk, "_CHUNK", 97)  # several scoring tasks, finished in any order
+    forked = _build(4, 300)
+    forked._vocab.prepare(CAND_MIN_SIM, workers=2)
+    a, b = serial._vocab._known, forked._vocab._known
+    assert a.keys() == b.keys()
+    assert all(list(a[k][1].items()) == list(b[k][1].items()) for k in a)
+    assert sum(len(v[1]) for v in b.values()) > len(b)  # parts are similar to more than themselves

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import cdist
 
+from taawun.index import bulk as _bulk
 from taawun.names import similarity as _sim
 from taawun.names.segment import AR
 from taawun.names.similarity import token_similarity
@@ -42,6 +43,16 @@ def attested_cutoff(floor: float) -> float:
     return max(0.9, floor**0.5) - _EPS  # only ratios >= 0.9 (counted squared) can reach it
 
 
+def column_cutoffs(floor: float) -> dict[str, float]:
+    """Per column, the lowest string similarity from which a pair of parts can reach `floor`."""
+    return {
+        "spelling": floor - _EPS,  # ratio of spellings within a script counts as is
+        "attested": attested_cutoff(floor),
+        "key": min(key_cutoff(floor, _sim.KEY_FACTOR), key_cutoff(floor, _sim.SAME_SCRIPT_KEY_FACTOR)),
+        "coarse": key_cutoff(floor, _sim.COARSE_FACTOR),
+    }
+
+
 _ALPHABET = 32  # letter-count buckets per column; letters beyond share the last bucket (the bound stays sound)
 
 
@@ -61,7 +72,7 @@ class _Column:
 
     __slots__ = ("strs", "owners", "_row", "_log_rows", "_log_tids", "_letters", "_counts", "_lens",
                  "_rows", "_sorted_counts", "_sorted_lens", "_sorted_tot", "_order", "_len_start", "_sorted_rows",
-                 "_thr")
+                 "_thr", "_pos")
 
     def __init__(self) -> None:
         self.strs: list[str] = []  # distinct strings (row -> string)
@@ -78,6 +89,7 @@ class _Column:
         self._sorted_lens = np.zeros(0, dtype=np.int16)
         self._sorted_tot = np.zeros(0, dtype=np.int16)  # per sorted string: sum of its letter counts
         self._order = np.zeros(0, dtype=np.int64)  # sorted position -> row
+        self._pos = np.zeros(0, dtype=np.int64)  # row -> sorted position
         self._len_start = np.zeros(1, dtype=np.int64)  # length L -> first sorted position with len >= L
         self._thr: dict[tuple[int, bool, float], tuple[int, int, np.ndarray]] = {}  # see _thresholds
 
@@ -129,6 +141,8 @@ class _Column:
         if self._sorted_rows < n:
             order = np.argsort(self._lens[:n], kind="stable")
             self._order = order
+            self._pos = np.empty_like(order)
+            self._pos[order] = np.arange(n)
             self._sorted_counts = np.ascontiguousarray(self._counts[order].T)  # letters x strings: fast sums
             self._sorted_lens = self._lens[order]
             self._sorted_tot = self._sorted_counts.sum(axis=0, dtype=np.int16)
@@ -136,6 +150,39 @@ class _Column:
             self._len_start = np.searchsorted(self._sorted_lens, np.arange(top + 2), side="left")
             self._sorted_rows = n
             self._thr.clear()  # the longest length may have changed
+
+    def sync(self) -> None:
+        """Make the length-sorted copy current (`order`, `position` and `scan` read it)."""
+        self._sync()
+
+    @property
+    def order(self) -> np.ndarray:
+        """Sorted position -> row (as of the last `sync`)."""
+        return self._order
+
+    def position(self, text: str) -> int:
+        """Sorted position of one of the column's strings (as of the last `sync`)."""
+        return int(self._pos[self._row[text]])
+
+    def scan(self, q: str, indel: bool, cutoff: float, first: int) -> np.ndarray:
+        """Sorted positions from `first` on whose string reaches `cutoff` against `q` (ascending):
+        the strings `matching` from position 0 finds for q, through the same window, bound and
+        rapidfuzz scorer (call `sync` first)."""
+        a, b, table = self._thresholds(len(q), indel, cutoff)
+        a = max(a, first)
+        if a >= b:
+            return np.zeros(0, dtype=np.int64)
+        keep = self._reach(self._vector(q, False), self._sorted_counts[:, a:b], self._sorted_tot[a:b],
+                           self._sorted_lens[a:b], table)
+        pos = np.flatnonzero(keep) + a
+        if not pos.size:
+            return pos
+        strs = self.strs
+        choices = [strs[r] for r in self._order[pos].tolist()]
+        scorer = ratio if indel else Levenshtein.normalized_similarity
+        scale = 100.0 if indel else 1.0
+        m = cdist([q], choices, scorer=scorer, score_cutoff=cutoff * scale, dtype=np.float32)
+        return pos[m[0] >= cutoff * scale]
 
     def _thresholds(self, lq: int, indel: bool, cutoff: float) -> tuple[int, int, np.ndarray]:
         """For a query string of length `lq`: the sorted positions [a, b) of the strings whose length
@@ -288,10 +335,8 @@ class Vocabulary:
             cand.update(i for i in self._initials[ini:] if self.tokens[i].forms[0] == tok.forms[0])
             return cand
         s_ar, s_lat, s_sp, s_key, s_coarse, s_ini = starts
-        spelling = floor - _EPS  # ratio of spellings within a script counts as is
-        attested = attested_cutoff(floor)
-        key = min(key_cutoff(floor, _sim.KEY_FACTOR), key_cutoff(floor, _sim.SAME_SCRIPT_KEY_FACTOR))
-        coarse = key_cutoff(floor, _sim.COARSE_FACTOR)
+        cuts = column_cutoffs(floor)
+        spelling, attested, key, coarse = cuts["spelling"], cuts["attested"], cuts["key"], cuts["coarse"]
         if tok.script == AR:
             self._forms_ar.matching(tok.forms, True, spelling, s_ar, cand)
             self._forms_lat.matching(tok.spellings, True, attested, s_lat, cand)
@@ -334,34 +379,22 @@ class Vocabulary:
     def _sizes(self) -> tuple[int, ...]:
         return tuple(len(c) for c in self._columns()) + (len(self._initials),)
 
-    def prepare(self, min_sim: float) -> None:
+    def prepare(self, min_sim: float, workers: int | None = None) -> None:
         """List the similar parts of every vocabulary part now, so that a query part equal to a known
         part (most are) finds its list ready instead of scanning the vocabulary and scoring the
         survivors on the query's path. Lists are brought up to date on use as the vocabulary grows.
 
-        The same lists `similar` would make, at half the scoring: the candidate relation is
-        symmetric (every bound compares the two parts' strings the same way round) and so is
-        `token_similarity` (compare's symmetry rests on it), so each pair of non-initial parts is
-        scored once and filed under both. Initials are listed only against initials (see
-        `_candidates`), so their lists are made the ordinary way.
+        The same lists `similar` would make, at a fraction of the cost (see `bulk`): the candidate
+        relation is symmetric (every bound compares the two parts' strings the same way round) and
+        so is `token_similarity` (compare's symmetry rests on it), so each pair of non-initial
+        parts is scored once and filed under both, and the scoring runs in `workers` processes
+        (default: both cores). Initials are listed only against initials (see `_candidates`), so
+        their lists are made the ordinary way.
         """
         toks = self.tokens
         sizes = self._sizes()
-        zero = (0,) * len(sizes)
-        lists: list[dict[int, float] | None] = [None if t.is_initial else {} for t in toks]
-        for u, tok in enumerate(toks):
-            mine = lists[u]
-            if mine is None:
-                continue
-            for v in self._candidates(tok, min_sim, zero):
-                other = lists[v]
-                if v < u and other is not None:
-                    continue  # scored when v's list was made: filed under u then if similar enough
-                s, _ = token_similarity(tok, toks[v], min_sim)
-                if s >= min_sim:
-                    mine[v] = s
-                    if other is not None:
-                        other[u] = s
+        n_workers = _bulk.default_workers() if workers is None else workers
+        lists = _bulk.prepared_lists(self, min_sim, column_cutoffs(min_sim), n_workers)
         for u, tok in enumerate(toks):
             made = lists[u]
             if made is None:
