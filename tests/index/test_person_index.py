@@ -3,6 +3,9 @@
 import json
 import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from taawun.index import PersonIndex
 from taawun.names import DEFAULT_THRESHOLD
@@ -122,3 +125,26 @@ def test_empty_queries() -> None:
     assert idx.search(names=[]) == []
     assert idx.search(names=["", "  "]) == []
     assert PersonIndex().search(names=["Samir"]) == []
+
+
+def test_explanation_is_made_when_read_and_matches_compare(monkeypatch: pytest.MonkeyPatch) -> None:
+    import taawun.index.person as person
+
+    calls: list[tuple[str, str]] = []
+    real = person.compare
+
+    def counting(a: str, b: str) -> Any:
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(person, "compare", counting)
+    hits = make().search(names=["Samir Khalil Haddad"], limit=10)
+    assert len(hits) >= 2 and not calls  # searching explains nothing yet
+    first = hits[0].explanation
+    assert calls == [("Samir Khalil Haddad", "سمير خليل حداد")]
+    assert hits[0].explanation is first and len(calls) == 1  # made once
+    assert first["name_score"] == real("Samir Khalil Haddad", "سمير خليل حداد").score
+    assert hits[0].to_dict()["explanation"] == first
+    plain = make().search(names=["Samir Khalil Haddad"], limit=10, explain=False)
+    assert [(h.record_id, h.score) for h in plain] == [(h.record_id, h.score) for h in hits]
+    assert plain[0].explanation == {} and len(calls) == 1

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pickle
 import threading
 from array import array
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +34,42 @@ _SMALL = 80  # up to this many postings, score every candidate exactly
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or 3 * limit) exactly
 
 
-@dataclass(slots=True)
 class Hit:
-    """One search result; `explanation` is plain JSON-serialisable data."""
+    """One search result; `explanation` is plain JSON-serialisable data.
 
-    record_id: str
-    score: float
-    explanation: dict[str, Any] = field(default_factory=dict)
+    The explanation is made when first read, not by the search: making it costs a full name
+    comparison, and callers read it only for the few hits they show (those above the threshold),
+    so a search costs only its scoring. It is made from the state captured at search time.
+    """
+
+    __slots__ = ("record_id", "score", "_explanation", "_make")
+
+    def __init__(self, record_id: str, score: float, explanation: dict[str, Any] | None = None,
+                 make: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.record_id = record_id
+        self.score = score
+        self._explanation = explanation
+        self._make = make
+
+    @property
+    def explanation(self) -> dict[str, Any]:
+        if self._explanation is None:
+            make, self._make = self._make, None
+            self._explanation = make() if make is not None else {}
+        return self._explanation
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"record_id": self.record_id, "score": self.score, "explanation": self.explanation}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return (self.record_id, self.score, self.explanation) == (other.record_id, other.score, other.explanation)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Hit(record_id={self.record_id!r}, score={self.score!r})"
 
 
 @dataclass(slots=True)
@@ -380,10 +406,11 @@ class PersonIndex:
         min_score: float | None = None,
         explain: bool = True,
     ) -> list[Hit]:
-        """Best matching persons, best first; each hit explains its score.
+        """Best matching persons, best first; each hit explains its score (when its `explanation`
+        is first read).
 
         `min_score` is the lowest name score worth returning (default MIN_NAME_SCORE);
-        explain=False skips the explanations and returns the index's own scores (bulk use).
+        explain=False gives hits without explanations (an empty dict).
         """
         floor = MIN_NAME_SCORE if min_score is None else min_score
         qdate = parse_date(birth_date)
@@ -421,35 +448,38 @@ class PersonIndex:
                     continue
                 _, qi, eid = best[rid]
                 name = rec.entry_names[rec.entries.index(eid)]
-                hits.append(self._explain(rec, qnames[qi], name, qdate, qnats, sex, total))
+                hits.append(Hit(rec.record_id, total, make=self._explainer(rec, qnames[qi], name, qdate, qnats, sex)))
         return hits
 
-    def _explain(
-        self,
+    @staticmethod
+    def _explainer(
         rec: _Record,
         qname: str,
         name: str,
         qdate: PartialDate | None,
         qnats: frozenset[str],
         sex: str | None,
-        total: float,
-    ) -> Hit:
-        """Explain a hit from its best (query name, record name) pair."""
-        r = compare(qname, name)
-        _, agreement = combine(r.score, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
-        explanation: dict[str, Any] = {
-            "name_score": r.score,
-            "name": r.to_dict(),
-            "birth_date": {
-                "query": None if qdate is None else asdict(qdate),
-                "record": rec.birth_raw,
-                "agreement": agreement["birth_date"],
-            },
-            "nationality": {"record": sorted(rec.nationalities), "agreement": agreement["nationality"]},
-            "sex": {"record": rec.sex, "agreement": agreement["sex"]},
-            "threshold": DEFAULT_THRESHOLD,
-        }
-        return Hit(record_id=rec.record_id, score=total, explanation=explanation)
+    ) -> Callable[[], dict[str, Any]]:
+        """How to explain a hit from its best (query name, record name) pair, when asked. Needs no
+        lock: it reads only the record's immutable attributes captured at search time."""
+
+        def explain() -> dict[str, Any]:
+            r = compare(qname, name)
+            _, agreement = combine(r.score, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
+            return {
+                "name_score": r.score,
+                "name": r.to_dict(),
+                "birth_date": {
+                    "query": None if qdate is None else asdict(qdate),
+                    "record": rec.birth_raw,
+                    "agreement": agreement["birth_date"],
+                },
+                "nationality": {"record": sorted(rec.nationalities), "agreement": agreement["nationality"]},
+                "sex": {"record": rec.sex, "agreement": agreement["sex"]},
+                "threshold": DEFAULT_THRESHOLD,
+            }
+
+        return explain
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:

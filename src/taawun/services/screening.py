@@ -50,24 +50,13 @@ def _document_candidates(index: ScreeningIndex, documents: Sequence[DocumentQuer
 
 
 def _name_candidates(index: ScreeningIndex, traveller: TravellerQuery) -> list[Candidate]:
-    """Persons scoring at or above the threshold, with explanations.
-
-    Why two searches: the index explains every hit it returns (up to MAX_HITS, most of them below
-    the threshold and dropped here), and explaining costs a full name comparison per hit. Most
-    travellers match nobody, so the first search skips explanations; only a traveller with a hit
-    is searched again with them (same scores; if a refresh changed the index in between, the second
-    search, the newer state, decides)."""
+    """Persons scoring at or above the threshold, with explanations (the index makes a hit's
+    explanation only when it is read, so the hits below the threshold, most of them, cost none)."""
     if not traveller.names:
         return []
-    def search(explain: bool) -> list[Any]:
-        return index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
-                                    nationalities=list(traveller.nationalities),
-                                    sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS,
-                                    explain=explain)
-
-    if not any(h.score >= DEFAULT_THRESHOLD for h in search(False)):
-        return []
-    hits = search(True)
+    hits = index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
+                                nationalities=list(traveller.nationalities),
+                                sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS)
     return [Candidate(h.record_id, float(h.score), _explanation(h.explanation))
             for h in hits if h.score >= DEFAULT_THRESHOLD]
 
