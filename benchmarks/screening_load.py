@@ -619,6 +619,8 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true",
                         help="with --db-url: load the watchlist (untimed by the lock) and stop; a later run reuses it")
     args = parser.parse_args()
+    if args.db == "sqlite" and args.import_jobs > 1:
+        parser.error("--import-jobs must be 1 on SQLite: an import holds the database's write lock for its whole file")
     if args.load_only and not args.db_url:
         parser.error("--load-only needs --db-url (a throwaway database would be dropped at once)")
     n_persons, n_docs = DEFAULTS[args.db]
