@@ -101,8 +101,7 @@ def candidate_lists(vocab: Vocabulary, cuts: dict[str, float], run: _Map) -> lis
     """Per non-initial part u: its candidates v that the one-part-at-a-time prepare scored when making
     u's list (v >= u, or v an initial), in its order; None for initials (listed the ordinary way).
     The column joins run through `run` (a map, possibly over worker processes)."""
-    cols = (vocab._forms_ar, vocab._forms_lat, vocab._spellings, vocab._keys, vocab._coarse)
-    ar, lat, sp, keys, coarse = cols
+    ar, lat, sp, keys, coarse = vocab._columns()
     joins = [(0, 0, True, cuts["spelling"]), (1, 1, True, cuts["spelling"]), (2, 1, True, cuts["attested"]),
              (3, 3, False, cuts["key"]), (4, 4, False, cuts["coarse"])]
     step = _JOIN_SPLIT
@@ -171,7 +170,7 @@ def prepared_lists(vocab: Vocabulary, floor: float, cuts: dict[str, float], work
     """
     global _W_TOKENS, _W_COLUMNS
     toks = vocab.tokens
-    cols = (vocab._forms_ar, vocab._forms_lat, vocab._spellings, vocab._keys, vocab._coarse)
+    cols = vocab._columns()
     for c in cols:
         c.sync()
     spellings(), spelling_owners(), key_weight("")  # the lazily loaded name tables, before forking

@@ -177,12 +177,16 @@ class _Column:
         pos = np.flatnonzero(keep) + a
         if not pos.size:
             return pos
+        return pos[self._reaching([q], self._order[pos].tolist(), indel, cutoff)]
+
+    def _reaching(self, qs: list[str], rows: list[int], indel: bool, cutoff: float) -> np.ndarray:
+        """Indices into `rows` of the strings that reach `cutoff` against one of `qs`, exactly (rapidfuzz):
+        InDel ratio (`indel`) or normalised Levenshtein similarity. The bounds only chose the rows."""
         strs = self.strs
-        choices = [strs[r] for r in self._order[pos].tolist()]
         scorer = ratio if indel else Levenshtein.normalized_similarity
         scale = 100.0 if indel else 1.0
-        m = cdist([q], choices, scorer=scorer, score_cutoff=cutoff * scale, dtype=np.float32)
-        return pos[m[0] >= cutoff * scale]
+        m = cdist(qs, [strs[r] for r in rows], scorer=scorer, score_cutoff=cutoff * scale, dtype=np.float32)
+        return np.flatnonzero((m >= cutoff * scale).any(axis=0))
 
     def _thresholds(self, lq: int, indel: bool, cutoff: float) -> tuple[int, int, np.ndarray]:
         """For a query string of length `lq`: the sorted positions [a, b) of the strings whose length
@@ -260,12 +264,7 @@ class _Column:
             rows = cand[keep].tolist()
         if not rows:
             return
-        strs = self.strs
-        choices = [strs[r] for r in rows]
-        scorer = ratio if indel else Levenshtein.normalized_similarity
-        scale = 100.0 if indel else 1.0
-        m = cdist(qs, choices, scorer=scorer, score_cutoff=cutoff * scale, dtype=np.float32)
-        hit = np.flatnonzero((m >= cutoff * scale).any(axis=0))
+        hit = self._reaching(qs, rows, indel, cutoff)
         if start == 0:
             for k in hit:
                 out.update(self.owners[rows[int(k)]])

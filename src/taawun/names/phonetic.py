@@ -168,7 +168,7 @@ def arabic_shapes(token: str) -> tuple[Shape, ...]:
     for _, sh in readings:
         shapes.setdefault(sh[0], sh)
     if token.endswith("ه") and sum(c.isupper() for c in readings[0][1][0]) <= 1:
-        sh = arabic_shape(token, keep_final_h=True)
+        sh = arabic_shape(token, keep_final_h=True, junction=junction)
         shapes.setdefault(sh[0], sh)
     for t, (key, _) in readings:
         if any(key[k] == key[k + 1] for k in range(len(key) - 1)):  # else collapsing changes nothing

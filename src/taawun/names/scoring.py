@@ -106,7 +106,6 @@ class NameScore:
 
 
 @lru_cache(maxsize=200_000)
-@lru_cache(maxsize=65_536)
 def analyse_name(text: str) -> tuple[Token, ...]:
     """Segment and analyse one name (cached: screening compares the same names repeatedly, and a
     query name is compared with many stored ones; tokens are immutable, so sharing is safe)."""

@@ -272,10 +272,9 @@ def _latin_parts(words: list[str]) -> list[Part]:
             parts.append(Part(LAT, forms, t))
             i += 1
             continue
-        sun = _RE_LAT_SUN_ARTICLE.match(core) if len(core) >= 6 else None
         if len(core) >= 6 and core[:2] in ("al", "el"):
             forms = (core, core[2:])  # Alzahrani -> zahrani, but Alexander must survive
-        elif sun:
+        elif len(core) >= 6 and (sun := _RE_LAT_SUN_ARTICLE.match(core)):
             forms = (core, core[sun.end() :])  # Essaydi -> saydi, but Ennis must survive
         elif len(core) >= 6 and core[:3] in ("bin", "ben", "bel"):
             forms = (core, core[3:])  # Benali -> ali (Algerian family names)
