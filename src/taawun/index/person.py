@@ -21,8 +21,17 @@ import numpy as np
 
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
-from taawun.names.attributes import PartialDate, combine, normalise_nationalities, parse_date
-from taawun.names.scoring import ALPHA, CONFLICT, MIN_PAIR_SIM, align, greedy_order, order_factor, pair_terms
+from taawun.names.attributes import PartialDate, combine, lowest_name_score, normalise_nationalities, parse_date
+from taawun.names.scoring import (
+    ALPHA,
+    CONFLICT,
+    MIN_PAIR_SIM,
+    REPAIR_MIN,
+    align,
+    greedy_order,
+    order_factor,
+    pair_terms,
+)
 from taawun.names.segment import segment
 from taawun.names.similarity import token_similarity
 from taawun.names.tokens import Token, analyse_part
@@ -31,6 +40,7 @@ _SNAPSHOT_VERSION = 3
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
 _SMALL = 80  # up to this many postings, score every candidate exactly
+_LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a query part's similar parts are read
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or 3 * limit) exactly
 
 
@@ -102,7 +112,7 @@ class PersonIndex:
         self._records: list[_Record | None] = []
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
-        self._acc = np.zeros(0, dtype=np.float32)
+        self._lut = np.zeros(0, dtype=np.float32)
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -225,7 +235,8 @@ class PersonIndex:
 
     @staticmethod
     def _prefix(qtoks: Sequence[Token], floor: float) -> list[int]:
-        """Query parts (by index) at least one of which any record above `floor` must match."""
+        """Query parts (by index) at least one of which a record above `floor` must match, if parts
+        matched below CAND_MIN_SIM counted as unmatched."""
         order = sorted(range(len(qtoks)), key=lambda i: -qtoks[i].weight)
         rest = sum(t.weight for t in qtoks)
         chosen: list[int] = []
@@ -237,6 +248,63 @@ class PersonIndex:
             if rest <= 0 or 2 * rest / (2 * rest + ALPHA * taken) < floor:
                 break
         return chosen
+
+    def _sources(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float) -> list[int]:
+        """Vocabulary parts whose postings hold every entry that can reach `floor`, chosen to be
+        as few postings as the bound allows.
+
+        If a record matches query part i with similarity below h_i, for every part in a chosen
+        set, its score is below 1 - sum((1 - h_i) * w_i) / W (W the query's total weight; a part
+        left unmatched, or matched below the listed similarities, only lowers it further, since
+        a match of at least CAND_MIN_SIM, 0.75, adds more to the score's numerator than an
+        omission's ALPHA / 2 to its denominator; the same reading of weights as the query's as
+        `_entry_score` uses for its ranking). So the records that can reach `floor` are among
+        the postings of the parts similar to some chosen part i at h_i or more, whenever the
+        chosen "slack" sum((1 - h_i) * w_i) exceeds (1 - floor) * W. Each part offers a few
+        levels h (a higher level lists fewer, closer spellings but buys less slack); the
+        cheapest combination in postings read is found over the Pareto front of (slack, cost).
+        A rare part often decides alone (Maan in Mohammed Maan); a common one is read only at
+        the close spellings the bound needs. When no combination suffices (a low floor), every
+        listed similar part could be a source; then the sources are those of `_prefix`, which
+        treats a part matched below the listed similarities as unmatched (a general search at a low
+        floor ranks likely names; it does not promise every weak one).
+        """
+        need = (1.0 - floor) * sum(t.weight for t in qtoks)
+        postings = self._postings
+        # per part: options (slack, cost, level), cumulative from the highest level down
+        front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
+        for i, sm in enumerate(sims):
+            w = qtoks[i].weight
+            if qtoks[i].is_initial or w <= 0:
+                continue
+            by_level = [0] * len(_LEVELS)
+            for tid, sim in sm.items():
+                for k, h in enumerate(_LEVELS):
+                    if sim >= h:
+                        by_level[k] += len(postings[tid])
+                        break
+            options = []
+            cost = 0
+            for k, h in enumerate(_LEVELS):
+                cost += by_level[k]
+                options.append(((1.0 - h) * w, cost, h))
+            grown = list(front)
+            for slack, c, chosen in front:
+                for ds, dc, h in options:
+                    grown.append((slack + ds, c + dc, (*chosen, (i, h))))
+            grown.sort(key=lambda x: (x[1], -x[0]))
+            front = []
+            for entry in grown:  # keep only combinations that buy more slack than every cheaper one
+                if not front or entry[0] > front[-1][0] + 1e-12:
+                    front.append(entry)
+        chosen_levels: tuple[tuple[int, float], ...] | None = None
+        for slack, _, chosen in front:  # by rising cost
+            if slack > need + 1e-9:
+                chosen_levels = chosen
+                break
+        if chosen_levels is None:
+            chosen_levels = tuple((i, CAND_MIN_SIM) for i in self._prefix(qtoks, floor))
+        return [tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h]
 
     def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int]) -> float:
         """Exact name score of one entry, from the part similarities computed for the query.
@@ -299,18 +367,6 @@ class PersonIndex:
                 poor = poor or v < 0.9
         if not matched:
             return 0.0
-        if nq != ne and matched < max(nq, ne) and (matched < min(nq, ne) or poor):
-            etoks = [toks[t] for t in tids]
-            for i, j in deferred:  # the general alignment looks at every pair
-                if (i, j) not in lazy:
-                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
-                    if v >= MIN_PAIR_SIM:
-                        lazy[i, j] = v
-
-            def sim(i: int, j: int) -> tuple[float, str]:
-                return sims[i].get(tids[j], lazy.get((i, j), 0.0)), ""
-
-            return align(qtoks, etoks, sim)[0]
         rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
         rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
@@ -321,80 +377,130 @@ class PersonIndex:
             v = sims[i].get(tids[j], lazy.get((i, j)))
             return v if v is not None else token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
 
-        return round(num / den * order_factor(aligned, pair_sim), 6)
+        greedy = round(num / den * order_factor(aligned, pair_sim), 6)
+        if (
+            nq == ne
+            or matched >= max(nq, ne)
+            or (matched >= min(nq, ne) and not poor)
+            or greedy < REPAIR_MIN  # `align` only tries joins from there on
+            or not self._join_may_help(qtoks, tids, aligned, greedy)
+        ):
+            return greedy
+        etoks = [toks[t] for t in tids]
+        for i, j in deferred:  # the general alignment looks at every pair
+            if (i, j) not in lazy:
+                v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                if v >= MIN_PAIR_SIM:
+                    lazy[i, j] = v
 
-    def _accumulator(self) -> np.ndarray:
-        """Scratch per-entry score array reused by every search (kept zeroed between uses)."""
-        n = len(self._entry_rec)
-        if self._acc.shape[0] < n:
-            self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
-        return self._acc
+        def sim(i: int, j: int) -> tuple[float, str]:
+            return sims[i].get(tids[j], lazy.get((i, j), 0.0)), ""
+
+        return align(qtoks, etoks, sim)[0]
+
+    def _join_may_help(self, qtoks: Sequence[Token], tids: Sequence[int], aligned: Sequence[tuple[int, int, float]],
+                       greedy: float) -> bool:
+        """Whether `align`'s merge repair could beat the greedy score: it replaces the pairs of one part
+        of the shorter name and two adjacent parts of the longer one by one joined pair. With the joined
+        pair's similarity taken as 1 and the order factor as 1 (both can only be lower), each such
+        alternative's score is bounded by plain arithmetic on the weights, so the joined parts are
+        analysed and compared (the costly part) only when some bound beats the greedy score."""
+        toks = self._vocab.tokens
+        qw = [t.weight for t in qtoks]
+        ew = [toks[t].weight for t in tids]
+        if len(qw) < len(ew):
+            short_w, long_w, long_s = qw, ew, [toks[t].script for t in tids]
+            pairs = list(aligned)
+        else:
+            short_w, long_w, long_s = ew, qw, [t.script for t in qtoks]
+            pairs = [(j, i, v) for i, j, v in aligned]
+        matched_long = {b for _, b, _ in pairs}
+        sim_of = {a: v for a, _, v in pairs}
+        for j in range(len(long_w) - 1):
+            if (j in matched_long and j + 1 in matched_long) or long_s[j] != long_s[j + 1]:
+                continue  # `_merge_repair` skips it, or `merge_tokens` gives nothing across scripts
+            for i in range(len(short_w)):
+                if sim_of.get(i, 0.0) >= 0.9:
+                    continue
+                num = den = used_s = used_l = 0.0
+                for a, b, v in pairs:
+                    if a != i and b != j and b != j + 1:
+                        n, d = pair_terms(v, short_w[a] + long_w[b], 2)
+                        num += n
+                        den += d
+                        used_s += short_w[a]
+                        used_l += long_w[b]
+                joined = short_w[i] + long_w[j] + long_w[j + 1]
+                rest_s = sum(short_w) - used_s - short_w[i]
+                rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
+                num += joined
+                den += joined + ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
+                if num / den >= greedy - 1e-6:
+                    return True
+        return False
 
     def _candidates(
         self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int
     ) -> Iterable[int]:
-        """Entry ids worth exact scoring for one query name."""
-        prefix = self._prefix(qtoks, floor)
-        lists = [(i, tid) for i in prefix for tid, sim in sims[i].items() if sim >= CAND_MIN_SIM]
-        total = sum(len(self._postings[tid]) for _, tid in lists)
+        """Entry ids worth exact scoring for one query name.
+
+        Only entries in the postings of the source parts can reach the floor (`_sources`), so
+        they are the candidates. When they are many (common parts), each is
+        ranked by an approximate score read from its own parts (one dense lookup of every
+        vocabulary part's weighted similarity to the query, gathered at C speed), and the best
+        few are scored exactly. Reading the candidates' parts costs as much as the candidates;
+        scattering the postings of every similar part (the other way round) would cost as much
+        as the postings of the query's commonest parts, which at a million persons are far longer.
+        """
+        lists = [self._postings[tid] for tid in self._sources(qtoks, sims, floor)]
+        total = sum(len(p) for p in lists)
         if total <= _SMALL:
             seen: set[int] = set()
-            for _, tid in lists:
-                seen.update(self._postings[tid])
+            for plist in lists:
+                seen.update(plist)
             return seen
-        # Many candidates (common parts): approximate every candidate's score at C speed from
-        # the prefix parts and the other parts' postings, then keep the best few for exact
-        # scoring. Entries outside the prefix postings cannot reach the floor, so they are
-        # only used to refine the order.
-        in_prefix = set(prefix)
+        cand = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in lists if p])
         toks = self._vocab.tokens
-        ids: list[np.ndarray] = []
-        vals: list[float] = []
-        lens: list[int] = []
+        lookup = self._lookup()
+        touched: list[int] = []
         for i, sm in enumerate(sims):
             wq = qtoks[i].weight
             for tid, sim in sm.items():
-                plist = self._postings[tid]
-                if sim < CAND_MIN_SIM or not plist or (i not in in_prefix and len(plist) > 4 * total):
-                    continue
-                ids.append(np.frombuffer(plist, dtype=np.int32))
-                vals.append(sim * (wq + toks[tid].weight))
-                lens.append(len(plist))
-        all_ids = np.concatenate(ids)
-        acc = self._accumulator()
-        # An entry appears at most once per posting list, so a long list is added with one plain
-        # fancy-index add (many times faster than np.add.at); runs of short lists go through one
-        # add.at each. Lists are added in order, so every entry's sum is the same float32 sum.
-        vals32 = np.asarray(vals, dtype=np.float32)
-        run: list[int] = []
-        for k in range(len(ids) + 1):
-            if k < len(ids) and lens[k] < 256:
-                run.append(k)
-                continue
-            if run:
-                np.add.at(acc, np.concatenate([ids[j] for j in run]), np.repeat(vals32[run], [lens[j] for j in run]))
-                run.clear()
-            if k < len(ids):
-                acc[ids[k]] += vals32[k]
-        del ids  # release the buffer views before postings can grow again
+                if sim >= CAND_MIN_SIM:
+                    lookup[tid] += sim * (wq + toks[tid].weight)
+                    touched.append(tid)
+        starts_all = np.frombuffer(self._tok_start, dtype=np.int64)
+        flat = np.frombuffer(self._tok_flat, dtype=np.int32)
+        starts = starts_all[cand]
+        lens = starts_all[cand + 1] - starts
+        ends = np.cumsum(lens)
+        pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
+        num = np.add.reduceat(lookup[flat[pos]], ends - lens)
+        lookup[touched] = 0.0
         qw = sum(t.weight for t in qtoks)
-        ew = np.frombuffer(self._entry_w, dtype=np.float32)[all_ids]
-        approx = acc[all_ids] / (qw + ew)
-        acc[all_ids] = 0.0
-        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[all_ids] < 0] = -1.0
+        approx = num / (qw + np.frombuffer(self._entry_w, dtype=np.float32)[cand])
+        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
+        del starts_all, flat  # release the buffer views before the arrays can grow again
         want = max(_SHORTLIST, 3 * limit)
-        k = min(len(approx), 4 * want)  # an entry appears once per matching part
+        k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
         top = top[np.argsort(-approx[top], kind="stable")]
         out: list[int] = []
         seen_ids: set[int] = set()
-        for e in all_ids[top].tolist():
+        for e in cand[top].tolist():
             if e not in seen_ids:
                 seen_ids.add(e)
                 out.append(e)
                 if len(out) >= want:
                     break
         return out
+
+    def _lookup(self) -> np.ndarray:
+        """Scratch per-vocabulary-part array reused by every search (kept zeroed between uses)."""
+        n = len(self._vocab)
+        if self._lut.shape[0] < n:
+            self._lut = np.zeros(max(n, 2 * self._lut.shape[0], 1024), dtype=np.float32)
+        return self._lut
 
     def search(
         self,
@@ -405,16 +511,23 @@ class PersonIndex:
         limit: int = 10,
         min_score: float | None = None,
         explain: bool = True,
+        min_total: float | None = None,
     ) -> list[Hit]:
         """Best matching persons, best first; each hit explains its score (when its `explanation`
         is first read).
 
         `min_score` is the lowest name score worth returning (default MIN_NAME_SCORE);
-        explain=False gives hits without explanations (an empty dict).
+        `min_total` the lowest final score (name with birth date, nationality and sex) wanted:
+        hits below it are left out, and names that no agreement could lift to it are not even
+        scored (a screening asks for hits at the threshold only, which spares it most of the
+        candidates a general search must weigh). explain=False gives hits without explanations
+        (an empty dict).
         """
         floor = MIN_NAME_SCORE if min_score is None else min_score
         qdate = parse_date(birth_date)
         qnats = normalise_nationalities(list(nationalities or ()))
+        if min_total is not None:
+            floor = max(floor, lowest_name_score(min_total, qdate, qnats))
         qnames = [n for n in names if n and n.strip()]
         with self._lock:
             best: dict[int, tuple[float, int, int]] = {}  # rid -> (name score, query name idx, entry)
@@ -437,7 +550,8 @@ class PersonIndex:
                 rec = self._records[rid]
                 assert rec is not None
                 total, _ = combine(s, qdate, rec.birth, qnats, rec.nationalities, sex, rec.sex)
-                scored.append((total, rid))
+                if min_total is None or total >= min_total:
+                    scored.append((total, rid))
             scored.sort(key=lambda x: (-x[0], x[1]))
             hits: list[Hit] = []
             for total, rid in scored[:limit]:

@@ -104,6 +104,30 @@ def combine(
     return round(min(1.0, max(0.0, score)), 6), {"birth_date": d, "nationality": n, "sex": s}
 
 
+def _best_date_effect(query: PartialDate | None) -> float:
+    """The most a record's birth date can add to a query with this date: agreement can be no
+    more precise than the query is."""
+    if query is None:
+        return 0.0
+    if query.month is None:
+        return _DATE_EFFECT["year"]
+    if query.day is None:
+        return _DATE_EFFECT["year_month"]
+    return _DATE_EFFECT["exact"]
+
+
+def lowest_name_score(total: float, date: PartialDate | None, nationalities: frozenset[str]) -> float:
+    """The lowest name score that `combine` can raise to `total` for a query with these attributes.
+
+    Why: a screening wants only hits at or above the threshold, and a record whose name scores
+    below this cannot get there however well its birth date and nationality agree, so the name
+    search may skip it (far fewer candidates than the general floor). Inverts combine's upward
+    moves: 1 - score = (1 - name) * (1 - date effect) * (0.9 when a nationality is shared).
+    """
+    room = (1.0 - _best_date_effect(date)) * (0.9 if nationalities else 1.0)
+    return max(0.0, 1.0 - (1.0 - total) / room - 1e-6)  # the hair covers combine's rounding
+
+
 def normalise_nationalities(values: list[str] | tuple[str, ...] | None) -> frozenset[str]:
     """Upper-cased country codes, empty when absent."""
     return frozenset(v.strip().upper() for v in (values or ()) if v and v.strip())

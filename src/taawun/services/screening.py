@@ -56,7 +56,8 @@ def _name_candidates(index: ScreeningIndex, traveller: TravellerQuery) -> list[C
         return []
     hits = index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
                                 nationalities=list(traveller.nationalities),
-                                sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS)
+                                sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS,
+                                min_total=DEFAULT_THRESHOLD)
     return [Candidate(h.record_id, float(h.score), _explanation(h.explanation))
             for h in hits if h.score >= DEFAULT_THRESHOLD]
 

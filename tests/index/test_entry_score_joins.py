@@ -1,0 +1,25 @@
+"""The index's lean entry scoring skips `align`'s join repair only when no join could win.
+
+Joinable parts in both scripts (Abdel Rahman / Abdelrahman, Mohammad Javad / Mohammadjavad,
+عبد الرحمن / عبدالرحمن): whatever the index skips must leave the score exactly `compare`'s.
+"""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taawun.index import PersonIndex
+from taawun.names import analyse_name, scoring
+
+JOINS = ["Abdel", "Rahman", "Abdelrahman", "Mohammadjavad", "Mohammad", "Javad", "Hassan", "Ali", "Alireza", "Reza",
+         "Abu", "Bakr", "Abubakr", "عبد", "الرحمن", "عبدالرحمن", "محمد", "جواد", "محمدجواد"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(q=st.lists(st.sampled_from(JOINS), min_size=1, max_size=4),
+       e=st.lists(st.sampled_from(JOINS), min_size=1, max_size=4))
+def test_entry_score_equals_compare_with_joined_parts(q: list[str], e: list[str]) -> None:
+    idx = PersonIndex()
+    idx.add("p", names=[" ".join(e)])
+    qtoks = analyse_name(" ".join(q))
+    sims = [idx._similar(t) for t in qtoks]
+    assert idx._entry_score(qtoks, sims, idx._entry_tids(0)) == scoring.name_score(" ".join(q), " ".join(e))
