@@ -21,7 +21,15 @@ import numpy as np
 
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
-from taawun.names.attributes import PartialDate, combine, lowest_name_score, normalise_nationalities, parse_date
+from taawun.names.attributes import (
+    PartialDate,
+    combine,
+    date_effects,
+    lowest_name_score,
+    normalise_nationalities,
+    pack_date,
+    parse_date,
+)
 from taawun.names.scoring import (
     ALPHA,
     CONFLICT,
@@ -110,6 +118,7 @@ class PersonIndex:
         self._shared: dict[Any, Any] = {}  # interned nationality sets / birth dates
         self._entry_w: array = array("f")  # entry id -> total part weight
         self._records: list[_Record | None] = []
+        self._births = array("i")  # record -> birth date packed as year * 10000 + month * 100 + day (0: none)
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
         self._lut = np.zeros(0, dtype=np.float32)
@@ -158,6 +167,7 @@ class PersonIndex:
                     birth_raw=birth_date,
                 )
             )
+            self._births.append(pack_date(self._records[rid].birth))  # type: ignore[union-attr]
             self._rid[record_id] = rid
 
     def _part_ids(self, name: str) -> tuple[int, ...]:
@@ -440,17 +450,20 @@ class PersonIndex:
         return False
 
     def _candidates(
-        self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int
+        self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int,
+        qdate: PartialDate | None = None,
     ) -> Iterable[int]:
         """Entry ids worth exact scoring for one query name.
 
         Only entries in the postings of the source parts can reach the floor (`_sources`), so
-        they are the candidates. When they are many (common parts), each is
-        ranked by an approximate score read from its own parts (one dense lookup of every
-        vocabulary part's weighted similarity to the query, gathered at C speed), and the best
-        few are scored exactly. Reading the candidates' parts costs as much as the candidates;
-        scattering the postings of every similar part (the other way round) would cost as much
-        as the postings of the query's commonest parts, which at a million persons are far longer.
+        they are the candidates. When they are many (common parts), each is ranked by an
+        approximate score read from its own parts (one dense lookup of every vocabulary part's
+        weighted similarity to the query, gathered at C speed), and the best few are scored
+        exactly; the query's birth date moves the ranking as it will move the final scores (a
+        common name's right holder ranks up among its namesakes). Reading the candidates' parts
+        costs as much as the candidates; scattering the postings of every similar part (the other
+        way round) would cost as much as the postings of the query's commonest parts, which at a
+        million persons are far longer.
         """
         lists = [self._postings[tid] for tid in self._sources(qtoks, sims, floor)]
         total = sum(len(p) for p in lists)
@@ -479,8 +492,12 @@ class PersonIndex:
         lookup[touched] = 0.0
         qw = sum(t.weight for t in qtoks)
         approx = num / (qw + np.frombuffer(self._entry_w, dtype=np.float32)[cand])
-        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
-        del starts_all, flat  # release the buffer views before the arrays can grow again
+        recs = np.frombuffer(self._entry_rec, dtype=np.int32)[cand]
+        if qdate is not None:  # among many alike names, the one born that day is the likely one
+            effect = date_effects(qdate, np.frombuffer(self._births, dtype=np.int32)[np.maximum(recs, 0)])
+            approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
+        approx[recs < 0] = -1.0
+        del starts_all, flat, recs  # release the buffer views before the arrays can grow again
         want = max(_SHORTLIST, 3 * limit)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
@@ -536,7 +553,7 @@ class PersonIndex:
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
-                for eid in self._candidates(qtoks, sims, floor, limit):
+                for eid in self._candidates(qtoks, sims, floor, limit, qdate):
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
@@ -628,6 +645,7 @@ class PersonIndex:
         idx._tok_start = state["tok_start"]
         idx._entry_w = state["entry_w"]
         idx._records = state["records"]
+        idx._births = array("i", (pack_date(r.birth if r is not None else None) for r in idx._records))
         idx._dead_entries = state["dead"]
         idx._rid = {r.record_id: i for i, r in enumerate(idx._records) if r is not None}
         return idx

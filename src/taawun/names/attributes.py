@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 _DATE = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
 _DATE_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 
@@ -65,6 +67,38 @@ _DATE_EFFECT = {
     "near_year": 0.0,
     "mismatch": -0.25,
 }
+
+
+def pack_date(date: PartialDate | None) -> int:
+    """A date as one int, year * 10000 + month * 100 + day (missing parts 0; no date 0), for arrays."""
+    if date is None:
+        return 0
+    return date.year * 10000 + (date.month or 0) * 100 + (date.day or 0)
+
+
+def date_effects(query: PartialDate, packed: np.ndarray) -> np.ndarray:
+    """`combine`'s birth-date effect of `query` against many packed dates at once (`date_agreement`
+    vectorised): an index ranks thousands of namesakes by it before scoring a few exactly."""
+    year, month, day = packed // 10000, packed // 100 % 100, packed % 100
+    qm, qd = query.month or 0, query.day or 0
+    no_month = (month == 0) | (qm == 0)
+    no_day = (day == 0) | (qd == 0)
+    same_month = month == qm
+    cases = [
+        year == 0,
+        year != query.year,
+        no_month,
+        no_day & same_month,
+        no_day & (day == 0) & (qd == 0),
+        no_day,
+        same_month & (day == qd),
+        (month == qd) & (day == qm),
+    ]
+    e = _DATE_EFFECT
+    near: np.ndarray = np.where((np.abs(year - query.year) == 1) & no_month, e["near_year"], e["mismatch"])
+    values: list[np.ndarray | float] = [e["unknown"], near, e["year"], e["year_month"], e["year"], e["mismatch"],
+                                        e["exact"], e["swapped"]]
+    return np.select(cases, values, e["mismatch"]).astype(np.float32)
 
 
 def _nat_agreement(a: frozenset[str], b: frozenset[str]) -> str:
