@@ -316,11 +316,14 @@ class PersonIndex:
             chosen_levels = tuple((i, CAND_MIN_SIM) for i in self._prefix(qtoks, floor))
         return [tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h]
 
-    def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int]) -> float:
-        """Exact name score of one entry, from the part similarities computed for the query.
+    def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int],
+                     floor: float = 0.0) -> float:
+        """Exact name score of one entry, from the part similarities computed for the query; a score
+        below `floor` may come back as any value below it (the caller drops it either way).
 
         A lean greedy alignment on precomputed similarities; the general `align` (which can
-        also join two parts into one) runs only when that could change the result.
+        also join two parts into one) runs only when that could change the result, and lift it
+        to the floor.
         """
         toks = self._vocab.tokens
         cands: list[tuple[float, float, str, str, int, int]] = []
@@ -393,7 +396,7 @@ class PersonIndex:
             or matched >= max(nq, ne)
             or (matched >= min(nq, ne) and not poor)
             or greedy < REPAIR_MIN  # `align` only tries joins from there on
-            or not self._join_may_help(qtoks, tids, aligned, greedy)
+            or not self._join_may_help(qtoks, tids, aligned, max(greedy, floor))
         ):
             return greedy
         etoks = [toks[t] for t in tids]
@@ -409,12 +412,13 @@ class PersonIndex:
         return align(qtoks, etoks, sim)[0]
 
     def _join_may_help(self, qtoks: Sequence[Token], tids: Sequence[int], aligned: Sequence[tuple[int, int, float]],
-                       greedy: float) -> bool:
-        """Whether `align`'s merge repair could beat the greedy score: it replaces the pairs of one part
-        of the shorter name and two adjacent parts of the longer one by one joined pair. With the joined
-        pair's similarity taken as 1 and the order factor as 1 (both can only be lower), each such
-        alternative's score is bounded by plain arithmetic on the weights, so the joined parts are
-        analysed and compared (the costly part) only when some bound beats the greedy score."""
+                       bar: float) -> bool:
+        """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
+        that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
+        the longer one by one joined pair. With the joined pair's similarity taken as 1 and the order
+        factor as 1 (both can only be lower), each such alternative's score is bounded by plain
+        arithmetic on the weights, so the joined parts are analysed and compared (the costly part)
+        only when some bound reaches the bar."""
         toks = self._vocab.tokens
         qw = [t.weight for t in qtoks]
         ew = [toks[t].weight for t in tids]
@@ -445,7 +449,7 @@ class PersonIndex:
                 rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
                 num += joined
                 den += joined + ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
-                if num / den >= greedy - 1e-6:
+                if num / den >= bar - 1e-6:
                     return True
         return False
 
@@ -557,7 +561,7 @@ class PersonIndex:
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
-                    s = self._entry_score(qtoks, sims, self._entry_tids(eid))
+                    s = self._entry_score(qtoks, sims, self._entry_tids(eid), floor)
                     if s >= floor:
                         cur = best.get(rid)
                         if cur is None or s > cur[0]:
