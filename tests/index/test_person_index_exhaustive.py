@@ -88,3 +88,20 @@ def test_snapshot_keeps_search_results(watchlist: tuple[PersonIndex, dict[str, l
         a = [(h.record_id, h.score) for h in idx.search(names=[q], limit=50, explain=False)]
         b = [(h.record_id, h.score) for h in loaded.search(names=[q], limit=50, explain=False)]
         assert a == b
+
+
+def test_screening_search_agrees_with_exhaustive_compare(watchlist: tuple[PersonIndex, dict[str, list[str]]]
+                                                         ) -> None:
+    """Asked for hits at the threshold only (min_total), the index returns every record whose best name
+    reaches it, with compare's score, and nothing below it."""
+    idx, names = watchlist
+    rng = random.Random(13)
+    for _ in range(40):
+        q = _name(rng)
+        truth = {rid: max(compare(q, n).score for n in ns) for rid, ns in names.items()}
+        hits = idx.search(names=[q], limit=len(names), explain=False, min_total=DEFAULT_THRESHOLD)
+        got = {h.record_id: h.score for h in hits}
+        want = {rid: s for rid, s in truth.items() if s >= DEFAULT_THRESHOLD}
+        assert set(got) == set(want), q
+        for rid, s in got.items():
+            assert s == pytest.approx(want[rid], abs=1e-6), (q, rid, names[rid])

@@ -357,6 +357,12 @@ class PersonIndex:
         aligned: list[tuple[int, int, float]] = []
         for phase in (0, 1):
             if phase:
+                # Every pair still to come is unlisted (below CAND_MIN_SIM), and every part left over
+                # adds only to the denominator: neither can lift the score above what the listed
+                # pairs give, once that is above CAND_MIN_SIM. Without a join to try (equal part
+                # counts), an entry whose listed pairs are below a higher floor is done.
+                if nq == ne and floor > CAND_MIN_SIM and (den <= 0 or round(num / den, 6) < floor):
+                    return round(num / den, 6) if den > 0 else 0.0
                 cands = []
                 for i, j in deferred:
                     if ua >> i & 1 or ub >> j & 1:
@@ -386,11 +392,20 @@ class PersonIndex:
         if den <= 0:
             return 0.0
 
+        base = num / den
+        if round(base, 6) < floor and (  # the order factor only lowers it: no need to work it out
+            nq == ne
+            or matched >= max(nq, ne)
+            or (matched >= min(nq, ne) and not poor)
+            or not self._join_may_help(qtoks, tids, aligned, floor)
+        ):
+            return round(base, 6)
+
         def pair_sim(i: int, j: int) -> float:
             v = sims[i].get(tids[j], lazy.get((i, j)))
             return v if v is not None else token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
 
-        greedy = round(num / den * order_factor(aligned, pair_sim), 6)
+        greedy = round(base * order_factor(aligned, pair_sim), 6)
         if (
             nq == ne
             or matched >= max(nq, ne)
