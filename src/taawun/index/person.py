@@ -49,7 +49,8 @@ MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
 _SMALL = 80  # up to this many postings, score every candidate exactly
 _LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a query part's similar parts are read
-_SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or 3 * limit) exactly
+_SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or _PER_HIT * limit) exactly
+_PER_HIT = 3  # ... and this many per hit asked for
 
 
 class Hit:
@@ -358,10 +359,14 @@ class PersonIndex:
         for phase in (0, 1):
             if phase:
                 # Every pair still to come is unlisted (below CAND_MIN_SIM), and every part left over
-                # adds only to the denominator: neither can lift the score above what the listed
-                # pairs give, once that is above CAND_MIN_SIM. Without a join to try (equal part
-                # counts), an entry whose listed pairs are below a higher floor is done.
-                if nq == ne and floor > CAND_MIN_SIM and (den <= 0 or round(num / den, 6) < floor):
+                # adds only to the denominator: neither can lift a score above what its listed pairs
+                # give, once that is above CAND_MIN_SIM. So when neither the listed pairs nor any
+                # join built on them reach a higher floor, the entry is done.
+                if (
+                    floor > CAND_MIN_SIM
+                    and (den <= 0 or round(num / den, 6) < floor)
+                    and (nq == ne or not self._join_may_help(qtoks, tids, aligned, floor, leftovers=False))
+                ):
                     return round(num / den, 6) if den > 0 else 0.0
                 cands = []
                 for i, j in deferred:
@@ -427,13 +432,17 @@ class PersonIndex:
         return align(qtoks, etoks, sim)[0]
 
     def _join_may_help(self, qtoks: Sequence[Token], tids: Sequence[int], aligned: Sequence[tuple[int, int, float]],
-                       bar: float) -> bool:
+                       bar: float, leftovers: bool = True) -> bool:
         """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
         that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
         the longer one by one joined pair. With the joined pair's similarity taken as 1 and the order
         factor as 1 (both can only be lower), each such alternative's score is bounded by plain
         arithmetic on the weights, so the joined parts are analysed and compared (the costly part)
-        only when some bound reaches the bar."""
+        only when some bound reaches the bar.
+
+        leftovers=False bounds the joins built on the listed pairs alone (`aligned` before the unlisted
+        pairs are added): the parts left over are then not charged, since an unlisted pair may still
+        take them (it can lower the bound's ratio only once that is above CAND_MIN_SIM)."""
         toks = self._vocab.tokens
         qw = [t.weight for t in qtoks]
         ew = [toks[t].weight for t in tids]
@@ -463,7 +472,9 @@ class PersonIndex:
                 rest_s = sum(short_w) - used_s - short_w[i]
                 rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
                 num += joined
-                den += joined + ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
+                den += joined
+                if leftovers:
+                    den += ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
                 if num / den >= bar - 1e-6:
                     return True
         return False
@@ -517,7 +528,7 @@ class PersonIndex:
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
         approx[recs < 0] = -1.0
         del starts_all, flat, recs  # release the buffer views before the arrays can grow again
-        want = max(_SHORTLIST, 3 * limit)
+        want = max(_SHORTLIST, _PER_HIT * limit)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
         top = top[np.argsort(-approx[top], kind="stable")]
