@@ -78,27 +78,30 @@ def pack_date(date: PartialDate | None) -> int:
 
 def date_effects(query: PartialDate, packed: np.ndarray) -> np.ndarray:
     """`combine`'s birth-date effect of `query` against many packed dates at once (`date_agreement`
-    vectorised): an index ranks thousands of namesakes by it before scoring a few exactly."""
-    year, month, day = packed // 10000, packed // 100 % 100, packed % 100
-    qm, qd = query.month or 0, query.day or 0
-    no_month = (month == 0) | (qm == 0)
-    no_day = (day == 0) | (qd == 0)
-    same_month = month == qm
-    cases = [
-        year == 0,
-        year != query.year,
-        no_month,
-        no_day & same_month,
-        no_day & (day == 0) & (qd == 0),
-        no_day,
-        same_month & (day == qd),
-        (month == qd) & (day == qm),
-    ]
+    vectorised): an index ranks thousands of namesakes by it before scoring a few exactly.
+
+    Over the whole array only comparisons run (a year is a range of packed values); month and day
+    are unpacked for the few dates within a year of the query's."""
     e = _DATE_EFFECT
-    near: np.ndarray = np.where((np.abs(year - query.year) == 1) & no_month, e["near_year"], e["mismatch"])
-    values: list[np.ndarray | float] = [e["unknown"], near, e["year"], e["year_month"], e["year"], e["mismatch"],
-                                        e["exact"], e["swapped"]]
-    return np.select(cases, values, e["mismatch"]).astype(np.float32)
+    out = np.full(len(packed), e["mismatch"], dtype=np.float32)
+    out[packed == 0] = e["unknown"]
+    y0 = query.year * 10000
+    qm, qd = query.month or 0, query.day or 0
+    near = np.flatnonzero(((packed >= y0 - 10000) & (packed < y0)) | ((packed >= y0 + 10000) & (packed < y0 + 20000)))
+    if near.size:  # a year apart: no evidence either way when either side lacks the month
+        out[near] = np.where((qm == 0) | (packed[near] % 10000 < 100), e["near_year"], e["mismatch"])
+    same = np.flatnonzero((packed >= y0) & (packed < y0 + 10000))
+    if same.size:
+        md = packed[same] - y0
+        month, day = md // 100, md % 100
+        no_month = (month == 0) | (qm == 0)
+        no_day = (day == 0) | (qd == 0)
+        same_month = month == qm
+        cases = [no_month, no_day & same_month, no_day & (day == 0) & (qd == 0), no_day, same_month & (day == qd),
+                 (month == qd) & (day == qm)]
+        values = [e["year"], e["year_month"], e["year"], e["mismatch"], e["exact"], e["swapped"]]
+        out[same] = np.select(cases, values, e["mismatch"])
+    return out
 
 
 def _nat_agreement(a: frozenset[str], b: frozenset[str]) -> str:
