@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from taawun.index.gathered import GatheredCache
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import (
@@ -124,7 +123,6 @@ class PersonIndex:
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
         self._lut = np.zeros(0, dtype=np.float32)
-        self._gathered = GatheredCache()
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -219,7 +217,6 @@ class PersonIndex:
             if plist:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
         self._dead_entries = 0
-        self._gathered.clear()  # its entries were made from the replaced lists
 
     def finalize(self) -> None:
         """Prepare the vocabulary's similar-part lists after a bulk load (optional, but call it before
@@ -498,16 +495,14 @@ class PersonIndex:
         way round) would cost as much as the postings of the query's commonest parts, which at a
         million persons are far longer.
         """
-        sources = self._sources(qtoks, sims, floor)
-        lists = [self._postings[tid] for tid in sources]
+        lists = [self._postings[tid] for tid in self._sources(qtoks, sims, floor)]
         total = sum(len(p) for p in lists)
         if total <= _SMALL:
             seen: set[int] = set()
             for plist in lists:
                 seen.update(plist)
             return seen
-        got = self._gathered.get(sources, lists, self._tok_start, self._tok_flat, self._entry_w)
-        cand = got.cand
+        cand = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in lists if p])
         toks = self._vocab.tokens
         lookup = self._lookup()
         touched: list[int] = []
@@ -517,16 +512,22 @@ class PersonIndex:
                 if sim >= CAND_MIN_SIM:
                     lookup[tid] += sim * (wq + toks[tid].weight)
                     touched.append(tid)
-        num = np.add.reduceat(lookup[got.parts], got.starts)
+        starts_all = np.frombuffer(self._tok_start, dtype=np.int64)
+        flat = np.frombuffer(self._tok_flat, dtype=np.int32)
+        starts = starts_all[cand]
+        lens = starts_all[cand + 1] - starts
+        ends = np.cumsum(lens)
+        pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
+        num = np.add.reduceat(lookup[flat[pos]], ends - lens)
         lookup[touched] = 0.0
         qw = sum(t.weight for t in qtoks)
-        approx = num / (qw + got.weights)
+        approx = num / (qw + np.frombuffer(self._entry_w, dtype=np.float32)[cand])
         recs = np.frombuffer(self._entry_rec, dtype=np.int32)[cand]
         if qdate is not None:  # among many alike names, the one born that day is the likely one
             effect = date_effects(qdate, np.frombuffer(self._births, dtype=np.int32)[np.maximum(recs, 0)])
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
         approx[recs < 0] = -1.0
-        del recs  # release the buffer view before the array can grow again
+        del starts_all, flat, recs  # release the buffer views before the arrays can grow again
         want = max(_SHORTLIST, _PER_HIT * limit)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
