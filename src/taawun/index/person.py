@@ -120,9 +120,10 @@ class PersonIndex:
         self._entry_w: array = array("f")  # entry id -> total part weight
         self._records: list[_Record | None] = []
         self._births = array("i")  # record -> birth date packed as year * 10000 + month * 100 + day (0: none)
+        self._entry_births = array("i")  # entry -> its record's packed birth date (one read per candidate)
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
-        self._lut = np.zeros(0, dtype=np.float32)
+        self._lut = np.zeros((0, 2), dtype=np.float32)
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -139,6 +140,7 @@ class PersonIndex:
             if record_id in self._rid:
                 self.remove(record_id)
             rid = len(self._records)
+            packed = pack_date(parse_date(birth_date))
             entries: list[int] = []
             entry_names: list[str] = []
             for name in names_t:
@@ -151,6 +153,7 @@ class PersonIndex:
                 self._tok_flat.extend(tids)
                 self._tok_start.append(len(self._tok_flat))
                 self._entry_rec.append(rid)
+                self._entry_births.append(packed)
                 self._entry_w.append(sum(self._vocab.tokens[t].weight for t in tids))
                 for tid in set(tids):
                     self._postings[tid].append(eid)
@@ -168,7 +171,7 @@ class PersonIndex:
                     birth_raw=birth_date,
                 )
             )
-            self._births.append(pack_date(self._records[rid].birth))  # type: ignore[union-attr]
+            self._births.append(packed)
             self._rid[record_id] = rid
 
     def _part_ids(self, name: str) -> tuple[int, ...]:
@@ -479,30 +482,53 @@ class PersonIndex:
                     return True
         return False
 
+    def _dated(self, sources: Sequence[int], qdate: PartialDate) -> np.ndarray:
+        """The entries in these parts' postings whose record's birth date agrees with `qdate` at all."""
+        ids = np.concatenate([np.frombuffer(self._postings[t], dtype=np.int32) for t in sources
+                              if self._postings[t]] or [np.zeros(0, dtype=np.int32)])
+        births = np.frombuffer(self._entry_births, dtype=np.int32)[ids]
+        year = qdate.year * 10000  # every agreement that lifts a score is within the same year
+        ids = ids[(births >= year) & (births < year + 10000)]
+        births = np.frombuffer(self._entry_births, dtype=np.int32)[ids]
+        return ids[date_effects(qdate, births) > 0]
+
     def _candidates(
         self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int,
-        qdate: PartialDate | None = None,
+        qdate: PartialDate | None = None, undated_floor: float | None = None,
     ) -> Iterable[int]:
         """Entry ids worth exact scoring for one query name.
 
-        Only entries in the postings of the source parts can reach the floor (`_sources`), so
-        they are the candidates. When they are many (common parts), each is ranked by an
-        approximate score read from its own parts (one dense lookup of every vocabulary part's
-        weighted similarity to the query, gathered at C speed), and the best few are scored
-        exactly; the query's birth date moves the ranking as it will move the final scores (a
-        common name's right holder ranks up among its namesakes). Reading the candidates' parts
-        costs as much as the candidates; scattering the postings of every similar part (the other
-        way round) would cost as much as the postings of the query's commonest parts, which at a
-        million persons are far longer.
+        Only entries in the postings of the source parts can reach the floor (`_sources`), so they
+        are the candidates. A screening's floor is lower when its query has a birth date (an
+        agreeing date lifts a weaker name to the threshold), but only for records whose date does
+        agree: the names that could reach the threshold without that help (`undated_floor`) come
+        from their own sources, and those of the date's lower floor only if their date agrees, which
+        keeps a dated query from reading every namesake of a common name. When they are many (common
+        parts), each is ranked by an approximate score read from its own parts (one dense lookup of
+        every vocabulary part's weighted similarity to the query, gathered at C speed), and the best
+        few are scored exactly; the query's birth date moves the ranking as it will move the final
+        scores (a common name's right holder ranks up among its namesakes). Reading the candidates'
+        parts costs as much as the candidates; scattering the postings of every similar part (the
+        other way round) would cost as much as the postings of the query's commonest parts, which at
+        a million persons are far longer.
         """
-        lists = [self._postings[tid] for tid in self._sources(qtoks, sims, floor)]
-        total = sum(len(p) for p in lists)
+        if undated_floor is None:
+            undated_floor = floor
+        lists = [self._postings[tid] for tid in self._sources(qtoks, sims, undated_floor)]
+        dated: np.ndarray | None = None
+        if qdate is not None and floor < undated_floor:
+            dated = self._dated(self._sources(qtoks, sims, floor), qdate)
+        total = sum(len(p) for p in lists) + (0 if dated is None else len(dated))
         if total <= _SMALL:
             seen: set[int] = set()
             for plist in lists:
                 seen.update(plist)
+            if dated is not None:
+                seen.update(dated.tolist())
             return seen
-        cand = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in lists if p])
+        parts = [np.frombuffer(p, dtype=np.int32) for p in lists if p]
+        cand = np.concatenate(parts + ([] if dated is None else [dated]))
+        del parts
         toks = self._vocab.tokens
         lookup = self._lookup()
         touched: list[int] = []
@@ -510,7 +536,9 @@ class PersonIndex:
             wq = qtoks[i].weight
             for tid, sim in sm.items():
                 if sim >= CAND_MIN_SIM:
-                    lookup[tid] += sim * (wq + toks[tid].weight)
+                    w = wq + toks[tid].weight
+                    lookup[tid, 0] += sim * w
+                    lookup[tid, 1] += w
                     touched.append(tid)
         starts_all = np.frombuffer(self._tok_start, dtype=np.int64)
         flat = np.frombuffer(self._tok_flat, dtype=np.int32)
@@ -518,16 +546,17 @@ class PersonIndex:
         lens = starts_all[cand + 1] - starts
         ends = np.cumsum(lens)
         pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
-        num = np.add.reduceat(lookup[flat[pos]], ends - lens)
+        sums = np.add.reduceat(lookup[flat[pos]], ends - lens)  # per candidate: (sim * weight, weight) matched
         lookup[touched] = 0.0
-        qw = sum(t.weight for t in qtoks)
-        approx = num / (qw + np.frombuffer(self._entry_w, dtype=np.float32)[cand])
-        recs = np.frombuffer(self._entry_rec, dtype=np.int32)[cand]
+        # the score's shape: matched weight counts in full, the rest (left over on either side) at ALPHA
+        matched = sums[:, 1]
+        total_w = sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
+        approx = sums[:, 0] / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
         if qdate is not None:  # among many alike names, the one born that day is the likely one
-            effect = date_effects(qdate, np.frombuffer(self._births, dtype=np.int32)[np.maximum(recs, 0)])
+            effect = date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
-        approx[recs < 0] = -1.0
-        del starts_all, flat, recs  # release the buffer views before the arrays can grow again
+        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
+        del starts_all, flat  # release the buffer views before the arrays can grow again
         want = max(_SHORTLIST, _PER_HIT * limit)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
@@ -543,10 +572,11 @@ class PersonIndex:
         return out
 
     def _lookup(self) -> np.ndarray:
-        """Scratch per-vocabulary-part array reused by every search (kept zeroed between uses)."""
+        """Scratch per-vocabulary-part (weighted similarity, weight) to the query, reused by every search
+        (kept zeroed between uses)."""
         n = len(self._vocab)
         if self._lut.shape[0] < n:
-            self._lut = np.zeros(max(n, 2 * self._lut.shape[0], 1024), dtype=np.float32)
+            self._lut = np.zeros((max(n, 2 * self._lut.shape[0], 1024), 2), dtype=np.float32)
         return self._lut
 
     def search(
@@ -573,7 +603,9 @@ class PersonIndex:
         floor = MIN_NAME_SCORE if min_score is None else min_score
         qdate = parse_date(birth_date)
         qnats = normalise_nationalities(list(nationalities or ()))
+        undated_floor = floor
         if min_total is not None:
+            undated_floor = max(floor, lowest_name_score(min_total, None, qnats))
             floor = max(floor, lowest_name_score(min_total, qdate, qnats))
         qnames = [n for n in names if n and n.strip()]
         with self._lock:
@@ -583,7 +615,7 @@ class PersonIndex:
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
-                for eid in self._candidates(qtoks, sims, floor, limit, qdate):
+                for eid in self._candidates(qtoks, sims, floor, limit, qdate, undated_floor):
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
@@ -676,6 +708,10 @@ class PersonIndex:
         idx._entry_w = state["entry_w"]
         idx._records = state["records"]
         idx._births = array("i", (pack_date(r.birth if r is not None else None) for r in idx._records))
+        rec_births = np.frombuffer(idx._births, dtype=np.int32)
+        entry_rec = np.frombuffer(idx._entry_rec, dtype=np.int32)
+        idx._entry_births = array("i", rec_births[np.maximum(entry_rec, 0)].tobytes())
+        del rec_births, entry_rec
         idx._dead_entries = state["dead"]
         idx._rid = {r.record_id: i for i, r in enumerate(idx._records) if r is not None}
         return idx
