@@ -41,7 +41,7 @@ from taawun.names.scoring import (
     pair_terms,
 )
 from taawun.names.segment import segment
-from taawun.names.similarity import token_similarity
+from taawun.names.similarity import INITIAL_SIM, token_similarity
 from taawun.names.tokens import Token, analyse_part
 
 _SNAPSHOT_VERSION = 3
@@ -124,6 +124,7 @@ class PersonIndex:
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
         self._lut = np.zeros((0, 2), dtype=np.float32)
+        self._initials = np.zeros(0, dtype=np.float32)
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -546,15 +547,30 @@ class PersonIndex:
         lens = starts_all[cand + 1] - starts
         ends = np.cumsum(lens)
         pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
-        sums = np.add.reduceat(lookup[flat[pos]], ends - lens)  # per candidate: (sim * weight, weight) matched
+        part_ids = flat[pos]
+        sums = np.add.reduceat(lookup[part_ids], ends - lens)  # per candidate: (sim * weight, weight) matched
         lookup[touched] = 0.0
         # the score's shape: matched weight counts in full, the rest (left over on either side) at ALPHA
         matched = sums[:, 1]
         total_w = sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
-        approx = sums[:, 0] / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
+        rest = np.maximum(total_w - matched, 0.0)
+        approx = sums[:, 0] / np.maximum(matched + ALPHA * rest, 1e-9)
+        lowest = np.full(len(cand), floor, dtype=np.float32)  # the name score each candidate needs
         if qdate is not None:  # among many alike names, the one born that day is the likely one
             effect = date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
+            lowest[effect <= 0] = undated_floor
+        # A bound of the exact score of the names that no join can change (as many parts as the
+        # query): its unlisted pairs are below CAND_MIN_SIM (below INITIAL_SIM where an initial
+        # takes part), so at best the leftover weight pairs at that, and the rest only lowers it
+        # (see `_entry_score`). Names that cannot reach what they need are not scored.
+        if any(t.is_initial for t in qtoks):
+            unlisted: np.ndarray | float = INITIAL_SIM
+        else:
+            unlisted = np.where(np.add.reduceat(self._initial_flags()[part_ids], ends - lens) > 0, INITIAL_SIM,
+                                CAND_MIN_SIM)
+        bound = (sums[:, 0] + unlisted * rest) / np.maximum(total_w, 1e-9)
+        approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
         del starts_all, flat  # release the buffer views before the arrays can grow again
         want = max(_SHORTLIST, _PER_HIT * limit)
@@ -563,13 +579,22 @@ class PersonIndex:
         top = top[np.argsort(-approx[top], kind="stable")]
         out: list[int] = []
         seen_ids: set[int] = set()
-        for e in cand[top].tolist():
+        for e in cand[top[approx[top] >= 0]].tolist():
             if e not in seen_ids:
                 seen_ids.add(e)
                 out.append(e)
                 if len(out) >= want:
                     break
         return out
+
+    def _initial_flags(self) -> np.ndarray:
+        """Per vocabulary part: 1.0 for an initial (its unlisted likenesses reach INITIAL_SIM), else 0."""
+        toks = self._vocab.tokens
+        have = self._initials.shape[0]
+        if have < len(toks):
+            self._initials = np.concatenate(
+                [self._initials, np.array([1.0 if t.is_initial else 0.0 for t in toks[have:]], dtype=np.float32)])
+        return self._initials
 
     def _lookup(self) -> np.ndarray:
         """Scratch per-vocabulary-part (weighted similarity, weight) to the query, reused by every search
