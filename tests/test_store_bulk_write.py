@@ -11,7 +11,7 @@ from psycopg.types.json import Json
 from sqlalchemy import Engine, select, text
 
 from taawun.store import db, pg_copy
-from taawun.store.records import _insert_many
+from taawun.store.records import insert_many
 from taawun.store.tables import record_terms, record_versions
 
 AWKWARD = ["plain", "tab\there", "line\nbreak", "carriage\rreturn", "back\\slash", "\\N", "quote\"s and 'apos'",
@@ -41,8 +41,8 @@ def test_bulk_rows_read_back_unchanged(engine: Engine) -> None:
                 for i in range(120)]
     terms = [{"record_id": f"r{i:04d}", "term": AWKWARD[i % len(AWKWARD)] + str(i)} for i in range(120)]
     with engine.begin() as conn:
-        _insert_many(conn, record_versions, versions)
-        _insert_many(conn, record_terms, terms)
+        insert_many(conn, record_versions, versions)
+        insert_many(conn, record_terms, terms)
     with engine.connect() as conn:
         got = {r.record_id: r for r in conn.execute(select(record_versions))}
         got_terms = {r.record_id: r.term for r in conn.execute(select(record_terms))}

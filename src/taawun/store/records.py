@@ -173,7 +173,7 @@ class Encoded:
 
 
 def _encode(table: Table, values: list[dict[str, Any]], dialect: Any) -> Encoded:
-    """The conversion half of `_insert_many`. It needs no connection, so a file import does it for the
+    """The conversion half of `insert_many`. It needs no connection, so a file import does it for the
     next chunk (in its reading thread) while the current chunk is being written."""
     if len(values) < 50:
         return Encoded(table, values)
@@ -193,7 +193,7 @@ def _encode(table: Table, values: list[dict[str, Any]], dialect: Any) -> Encoded
 
 
 def _write(conn: Connection, enc: Encoded) -> None:
-    """The writing half of `_insert_many`, on the caller's connection and inside its transaction."""
+    """The writing half of `insert_many`, on the caller's connection and inside its transaction."""
     if not enc.bulk:
         if enc.values:
             conn.execute(insert(enc.table), enc.values)
@@ -213,7 +213,7 @@ def _write(conn: Connection, enc: Encoded) -> None:
     conn.exec_driver_sql(sql, enc.params)
 
 
-def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+def insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
     """executemany (SQLite) or COPY (PostgreSQL) straight to the driver, with SQLAlchemy's own per-type conversions.
 
     Why: a bulk create of 10,000 persons writes some 100,000 rows; SQLAlchemy's generic per-row
@@ -229,17 +229,17 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
 def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str, by_user: str,
                        publish: bool = True) -> None:
     for table, values in _side_rows(rows).items():
-        _insert_many(conn, table, values)
+        insert_many(conn, table, values)
     now = rows[0].updated_at
     # A new record's first version is the record row itself: its snapshot is left empty (NULL) and
     # taken from the row when the record first changes (see replace_record), not stored twice.
-    _insert_many(conn, record_versions, [
+    insert_many(conn, record_versions, [
         {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
          "action": action, "snapshot": None if action == "create" else r.snapshot()} for r in rows
     ])
     if publish:
         serialise_writers(conn)
-        _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
+        insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
 
 
 @dataclass
@@ -280,7 +280,7 @@ def insert_records(conn: Connection, rows: Sequence[RecordRow], publish: bool = 
         _write(conn, enc)
     if publish:
         serialise_writers(conn)
-        _insert_many(conn, changes, [{"record_id": r.id, "at": rows[0].updated_at} for r in rows])
+        insert_many(conn, changes, [{"record_id": r.id, "at": rows[0].updated_at} for r in rows])
 
 
 def seq_range(conn: Connection, ids: Sequence[str]) -> tuple[int, int]:
