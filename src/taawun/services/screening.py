@@ -13,9 +13,7 @@ from taawun.access.notices import published_notices_for
 from taawun.access.policy import require
 from taawun.access.screening import Candidate, Disclosed, Screening, disclose, disclose_many
 from taawun.domain.models import DocumentQuery, TravellerQuery
-from taawun.index.person import MIN_NAME_SCORE
 from taawun.names import DEFAULT_THRESHOLD
-from taawun.names.attributes import combine, normalise_nationalities, parse_date
 from taawun.services.records import view
 from taawun.services.screening_index import ScreeningIndex, record_of
 from taawun.store.db import quick_read
@@ -51,47 +49,14 @@ def _document_candidates(index: ScreeningIndex, documents: Sequence[DocumentQuer
     return out
 
 
-def lowest_name_score(threshold: float) -> float:
-    """The name score below which no person can reach ``threshold``, however well the birth date,
-    nationality and sex agree: bisection on `combine` itself over every kind of date agreement
-    (a stored date equal, swapped, a year and month, a year, a year apart, none), a shared
-    nationality and no sex given, so it follows any change to the attribute effects.
-
-    Why: a screening shows only hits at or above the threshold; given this as its floor, the name
-    index skips candidates whose name cannot get there (a shorter prefix filter, fewer entries
-    scored) instead of scoring them down to its default floor only for them to be dropped here."""
-    query = parse_date("1980-05-06")
-    stored = [parse_date(v) for v in ("1980-05-06", "1980-06-05", "1980-05", "1980", "1981", None)]
-    shared = normalise_nationalities(["MAR"])
-
-    def best(score: float) -> float:
-        return max(combine(score, query, d, shared, shared, None, None)[0] for d in stored)
-
-    lo, hi = 0.0, 1.0  # best(lo) < threshold <= best(hi)
-    if best(lo) >= threshold:
-        return 0.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if best(mid) >= threshold:
-            hi = mid
-        else:
-            lo = mid
-    return lo  # just below the lowest score that can reach the threshold
-
-
-_NAME_FLOOR = lowest_name_score(DEFAULT_THRESHOLD)
-
-
 def _name_candidates(index: ScreeningIndex, traveller: TravellerQuery) -> list[Candidate]:
     """Persons scoring at or above the threshold, with explanations (the index makes a hit's
-    explanation only when it is read, so the hits below the threshold, most of them, cost none).
-    The search's name floor is the lowest name score that could still reach the threshold."""
+    explanation only when it is read, so the hits below the threshold, most of them, cost none)."""
     if not traveller.names:
         return []
     hits = index.persons.search(names=list(traveller.names), birth_date=traveller.birth_date,
                                 nationalities=list(traveller.nationalities),
-                                sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS,
-                                min_score=max(_NAME_FLOOR, MIN_NAME_SCORE))
+                                sex=traveller.sex.value if traveller.sex else None, limit=MAX_HITS)
     return [Candidate(h.record_id, float(h.score), _explanation(h.explanation))
             for h in hits if h.score >= DEFAULT_THRESHOLD]
 
