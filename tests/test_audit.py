@@ -259,3 +259,19 @@ def test_concurrent_screenings_from_two_processes_leave_a_valid_chain(workers: l
     verify = subprocess.run([sys.executable, "-m", "taawun.cli", "audit", "verify"], capture_output=True, text=True,
                             env={**os.environ, "TAAWUN_DB": db_url}, timeout=300)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_a_passenger_lists_many_entries_written_at_once_keep_a_valid_chain(engine: Engine) -> None:
+    # Hundreds of entries in one append go as one bulk write (COPY on PostgreSQL): each is stored as
+    # hashed, details with characters COPY escapes included, and the chain verifies.
+    events = [audit.AuditEvent("screen.person", f"scr-{i}", {"location": "gate\t3\\north\n" if i % 2 else "عمّان",
+                                                             "hits": [f"h{i}"], "candidates": i})
+              for i in range(300)]
+    with engine.begin() as conn:
+        last = audit.append(conn, None, events)
+    with engine.connect() as conn:
+        result = audit.verify(conn)
+        stored = conn.execute(select(audit_log.c.detail).where(audit_log.c.target_id == "scr-1")).scalar_one()
+    assert result.ok, result.problem
+    assert result.entries >= 300 and last >= 300
+    assert stored == {"location": "gate\t3\\north\n", "hits": ["h1"], "candidates": 1}

@@ -11,7 +11,7 @@ from psycopg.types.json import Json
 from sqlalchemy import Engine, select, text
 
 from taawun.store import db, pg_copy
-from taawun.store.records import _insert_many
+from taawun.store.records import insert_many
 from taawun.store.tables import record_terms, record_versions
 
 AWKWARD = ["plain", "tab\there", "line\nbreak", "carriage\rreturn", "back\\slash", "\\N", "quote\"s and 'apos'",
@@ -41,8 +41,8 @@ def test_bulk_rows_read_back_unchanged(engine: Engine) -> None:
                 for i in range(120)]
     terms = [{"record_id": f"r{i:04d}", "term": AWKWARD[i % len(AWKWARD)] + str(i)} for i in range(120)]
     with engine.begin() as conn:
-        _insert_many(conn, record_versions, versions)
-        _insert_many(conn, record_terms, terms)
+        insert_many(conn, record_versions, versions)
+        insert_many(conn, record_terms, terms)
     with engine.connect() as conn:
         got = {r.record_id: r for r in conn.execute(select(record_versions))}
         got_terms = {r.record_id: r.term for r in conn.execute(select(record_terms))}
@@ -69,3 +69,19 @@ def test_a_connection_dropped_while_idle_is_replaced(engine: Engine, monkeypatch
     time.sleep(0.2)
     with engine.connect() as conn:  # the pool's only connection is dead: checked, discarded, replaced
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+
+
+def test_copy_lines_by_column_format_each_value_as_field_does() -> None:
+    # Columns mixing NULLs with values, types mixed within a column (int and bool), a JSON column with
+    # values to escape in some rows only, a serialiser of its own: each cell as `field` formats it alone.
+    at = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+    def upper_dumps(obj: object) -> str:
+        return str(obj).upper()
+
+    rows = [(AWKWARD[i % len(AWKWARD)] if i % 3 else None, i if i % 4 else bool(i % 8), at if i % 5 else None,
+             Json({"n": AWKWARD[i % len(AWKWARD)]}) if i % 7 else None, Json(["x", i], dumps=upper_dumps),
+             float(i) / 3) for i in range(60)]
+    expected = ["\t".join(pg_copy.field(v) for v in row) + "\n" for row in rows]
+    assert pg_copy.lines(rows) == expected
+    assert pg_copy.column_lines(list(zip(*rows, strict=True))) == expected

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from taawun.access.actor import Actor
 from taawun.store.locks import serialise_writers
+from taawun.store.records import insert_many
 from taawun.store.tables import audit_log
 
 GENESIS = "0" * 64
@@ -90,8 +91,7 @@ def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent]) 
         }
         row["hash"] = prev = entry_hash(row)
         rows.append(row)
-    if rows:
-        conn.execute(insert(audit_log), rows)
+    insert_many(conn, audit_log, rows)  # a passenger list appends thousands: COPY on PostgreSQL
     return seq
 
 

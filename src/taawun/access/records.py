@@ -187,13 +187,15 @@ class RecordAccess:
         store.insert_records(self.conn, rows)
         audit.append(self.conn, self.actor, [_create_event(rows)])
 
-    def import_rows(self, rows: Sequence[store.RecordRow]) -> tuple[int, int]:
+    def import_rows(self, rows: Sequence[store.RecordRow], encoded: store.NewRecords | None = None
+                    ) -> tuple[int, int]:
         """Part of a file import: the same write checks as `create`; the records are written but
         neither put on the change feed nor audited here: `finish_import` does both once per file.
-        Returns the range of insertion numbers they took."""
+        ``encoded``: the rows as `store.encode_new` gave them. Returns the range of insertion
+        numbers they took."""
         for row in rows:
             self._check_write(row)
-        store.insert_records(self.conn, rows, publish=False)
+        store.insert_records(self.conn, rows, publish=False, encoded=encoded)
         return store.seq_range(self.conn, [rows[0].id, rows[-1].id])
 
     def finish_import(self, created_at: dt.datetime, seq_range: tuple[int, int], detail: dict[str, Any]) -> None:

@@ -41,7 +41,7 @@ from taawun.domain.models import AnyRecordData, Restriction
 from taawun.services import import_files
 from taawun.services.import_files import BadLine, Line
 from taawun.services.records import MAX_BULK, build_rows, check_references
-from taawun.store.records import RecordRow
+from taawun.store.records import NewRecords, RecordRow, encode_new
 
 CHUNK = MAX_BULK
 
@@ -79,11 +79,13 @@ def file_digest(path: Path) -> str:
 class _Chunk:
     lines: list[Line]
     rows: list[RecordRow]
+    encoded: NewRecords | None = None
 
 
 def _prepared(lines: Iterator[Line], size: int, actor: Actor, name: str, defaults: Defaults,
-              created_at: dt.datetime) -> Iterator[_Chunk]:
-    """The file's records, validated, checked for ownership and built into rows, ``size`` at a time."""
+              created_at: dt.datetime, dialect: Any = None) -> Iterator[_Chunk]:
+    """The file's records, validated, checked for ownership and built into rows, ``size`` at a time;
+    with a ``dialect``, also encoded for the database (see `store.records.encode_new`)."""
     def build(chunk: list[Line]) -> _Chunk:
         for line in chunk:
             defaults.apply(line.record)
@@ -91,7 +93,8 @@ def _prepared(lines: Iterator[Line], size: int, actor: Actor, name: str, default
             if not can_write_for(actor, owner):
                 raise BadLine(name, line.number, f"{actor.username} ({actor.role.value}, {actor.org_code}) "
                                                  f"may not write records owned by {owner}")
-        return _Chunk(chunk, build_rows(actor, [line.record for line in chunk], created_at))
+        rows = build_rows(actor, [line.record for line in chunk], created_at)
+        return _Chunk(chunk, rows, encode_new(rows, dialect) if dialect is not None else None)
 
     chunk: list[Line] = []
     for line in lines:
@@ -110,8 +113,8 @@ def _ahead(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
     """``items``, produced by a thread up to ``depth`` ahead of the consumer.
 
     Why: while a chunk is written, this process mostly waits for the database (COPY, index
-    upkeep), with the GIL released; reading and validating the next chunk meanwhile takes the
-    import from the sum of the two to about the larger. An error in the producer is raised to the
+    upkeep), with the GIL released; reading, validating and encoding the next chunk meanwhile
+    takes the import from the sum of the two to about the larger. An error in the producer is raised to the
     consumer at the point it occurred; a consumer that stops early stops the producer."""
     out: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -175,13 +178,14 @@ def import_file(engine: Engine, actor: Actor, path: Path, *, fmt: str | None = N
     with open(path, "rb") as fh, engine.begin() as conn:
         lines = import_files.ndjson_lines(fh, name) if fmt == "ndjson" else import_files.csv_lines(fh, name, kind)
         gate = RecordAccess(conn, actor)
-        for chunk in _ahead(_prepared(lines, chunk_size, actor, name, defaults, created_at)):
+        chunks = _prepared(lines, chunk_size, actor, name, defaults, created_at, conn.dialect)
+        for chunk in _ahead(chunks):
             rows = chunk.rows
             try:
                 check_references(conn, actor, [line.record for line in chunk.lines], rows)
             except InvalidInput as exc:
                 raise _line_of_reference(name, chunk.lines, exc) from None
-            lo, hi = gate.import_rows(rows)
+            lo, hi = gate.import_rows(rows, chunk.encoded)
             first_seq = lo if first_seq is None else first_seq
             last_seq = hi
             kinds.update(r.kind for r in rows)

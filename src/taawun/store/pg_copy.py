@@ -63,32 +63,69 @@ def field(value: Any) -> str:
     return fmt(value)
 
 
-def lines(rows: Sequence[Sequence[Any]]) -> list[str]:
-    """The rows as COPY text lines (each ending in a newline)."""
-    out = []
-    stamps: dict[Any, str] = {}  # a batch shares its timestamps and dates: format each once
-    for row in rows:
-        cells = []
-        for value in row:
-            kind = type(value)
-            if kind is dt.datetime or kind is dt.date:
-                try:
-                    cells.append(stamps[value])
-                except KeyError:
-                    cells.append(text := field(value))
-                    stamps[value] = text
-            else:
-                cells.append(field(value))
-        out.append("\t".join(cells) + "\n")
+def _probe(texts: Any) -> bool:
+    """Whether any of the strings holds a character COPY text format escapes (one C-level scan)."""
+    joined = "".join(texts)
+    return "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined
+
+
+def _column(values: Sequence[Any]) -> list[str]:
+    """One column's values as COPY text fields, formatted exactly as `field` formats each.
+
+    Why by column: a column's values share a type (bar NULLs), so the formatter is chosen once and
+    the check for characters to escape is one scan of the whole column; per value, that dispatch
+    and four substring tests cost more than the formatting itself."""
+    kinds = set(map(type, values))
+    nulls = type(None) in kinds
+    kinds.discard(type(None))
+    if not kinds:
+        return ["\\N"] * len(values)
+    kind = kinds.pop()
+    if kinds or kind not in _FORMAT:
+        return [field(v) for v in values]
+    present = [v for v in values if v is not None] if nulls else values
+    out: list[str]
+    if kind is str:
+        out = [_text(v) for v in present] if _probe(present) else list(present)
+    elif kind is Json:
+        dumpers = {v.dumps for v in present}
+        if len(dumpers) == 1:  # one serialiser for the column (json.dumps when the wrapper names none)
+            dumps = dumpers.pop() or json.dumps
+            out = [t if isinstance(t, str) else bytes(t).decode() for t in map(dumps, (v.obj for v in present))]
+            if _probe(out):
+                out = [_text(t) for t in out]
+        else:
+            out = [_json(v) for v in present]
+    elif kind is dt.datetime or kind is dt.date:  # a batch shares its timestamps and dates: format each once
+        stamps = {v: field(v) for v in set(present)}
+        out = [stamps[v] for v in present]
+    else:
+        out = list(map(_FORMAT[kind], present))
+    if nulls:
+        it = iter(out)
+        out = ["\\N" if v is None else next(it) for v in values]
     return out
 
 
-def copy_rows(cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """COPY ``rows`` into ``table`` on a psycopg cursor, in the caller's transaction.
+def lines(rows: Sequence[Sequence[Any]]) -> list[str]:
+    """The rows as COPY text lines (each ending in a newline)."""
+    return column_lines(list(zip(*rows, strict=True)))
 
-    The text is built before COPY starts: a value of an unknown type raises Unsupported while
-    nothing has been sent, and the caller can then write the same rows another way."""
-    text = lines(rows)
+
+def column_lines(columns: Sequence[Sequence[Any]]) -> list[str]:
+    """COPY text lines of rows given column by column (each column one sequence of values)."""
+    if not columns or not columns[0]:
+        return []
+    texts = [_column(values) for values in columns]
+    texts[-1] = [text + "\n" for text in texts[-1]]
+    return list(map("\t".join, zip(*texts, strict=True)))
+
+
+def copy_lines(cursor: Any, table: str, columns: Sequence[str], text: Sequence[str]) -> None:
+    """COPY lines made by `lines` into ``table`` on a psycopg cursor, in the caller's transaction.
+
+    The lines are built before COPY starts (by the caller): a value of an unknown type raises
+    Unsupported while nothing has been sent, and the caller can then write the rows another way."""
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         block: list[str] = []
         size = 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -158,7 +158,62 @@ def _processor(type_: Any, dialect: Any) -> Any:
     return memo
 
 
-def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+@dataclass
+class Encoded:
+    """One table's new rows as the driver will take them: converted by SQLAlchemy's bind processors
+    and, on PostgreSQL, formatted as COPY text (``copy``; None when a value is of a type pg_copy does
+    not format). Fewer than 50 rows go as one plain INSERT of ``values`` (``bulk`` False)."""
+
+    table: Table
+    values: list[dict[str, Any]]
+    columns: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    copy: list[str] | None = None
+    bulk: bool = False
+
+
+def _encode(table: Table, values: list[dict[str, Any]], dialect: Any) -> Encoded:
+    """The conversion half of `insert_many`. It needs no connection, so a file import does it for the
+    next chunk (in its reading thread) while the current chunk is being written."""
+    if len(values) < 50:
+        return Encoded(table, values)
+    columns = list(values[0])
+    # Column by column: each column's conversion is then one map() over its values.
+    by_column: list[Any] = [[v[name] for v in values] for name in columns]
+    for i, name in enumerate(columns):
+        proc = _processor(table.c[name].type, dialect)
+        if proc is not None:
+            by_column[i] = list(map(proc, by_column[i]))
+    params = list(zip(*by_column, strict=True))
+    copy = None
+    if dialect.name == "postgresql":
+        with contextlib.suppress(pg_copy.Unsupported):  # then written with the driver's own row writer
+            copy = pg_copy.column_lines(by_column)
+    return Encoded(table, [], columns, params, copy, bulk=True)
+
+
+def _write(conn: Connection, enc: Encoded) -> None:
+    """The writing half of `insert_many`, on the caller's connection and inside its transaction."""
+    if not enc.bulk:
+        if enc.values:
+            conn.execute(insert(enc.table), enc.values)
+        return
+    if conn.dialect.name == "postgresql":
+        driver: Any = conn.connection.driver_connection
+        with driver.cursor() as cursor:
+            if enc.copy is not None:
+                pg_copy.copy_lines(cursor, enc.table.name, enc.columns, enc.copy)
+            else:
+                with cursor.copy(f"COPY {enc.table.name} ({', '.join(enc.columns)}) FROM STDIN") as copy:
+                    for row in enc.params:
+                        copy.write_row(row)
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {enc.table.name} ({', '.join(enc.columns)}) VALUES ({', '.join([mark] * len(enc.columns))})"
+    conn.exec_driver_sql(sql, enc.params)
+
+
+def insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
     """executemany (SQLite) or COPY (PostgreSQL) straight to the driver, with SQLAlchemy's own per-type conversions.
 
     Why: a bulk create of 10,000 persons writes some 100,000 rows; SQLAlchemy's generic per-row
@@ -167,59 +222,65 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
     through the same bind processors (JSON, dates) as `conn.execute(insert(table), values)` would
     apply, on the caller's connection and inside its transaction.
     """
-    if not values:
-        return
-    if len(values) < 50:
-        conn.execute(insert(table), values)
-        return
-    columns = list(values[0])
-    pick = itemgetter(*columns)  # one C call per row; a single column would give bare values, not tuples
-    params: list[Any] = list(map(pick, values)) if len(columns) > 1 else [(pick(v),) for v in values]
-    converted = [(i, proc) for i, name in enumerate(columns) if (proc := _processor(table.c[name].type, conn.dialect))]
-    if converted:
-        rows = [list(row) for row in params]
-        for row in rows:
-            for i, proc in converted:
-                row[i] = proc(row[i])
-        params = list(map(tuple, rows))
-    if conn.dialect.name == "postgresql":
-        driver: Any = conn.connection.driver_connection
-        with driver.cursor() as cursor:
-            try:
-                pg_copy.copy_rows(cursor, table.name, columns, params)
-            except pg_copy.Unsupported:  # raised before anything was sent
-                with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in params:
-                        copy.write_row(row)
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    conn.exec_driver_sql(sql, params)
+    if values:
+        _write(conn, _encode(table, values, conn.dialect))
 
 
 def _write_side_tables(conn: Connection, rows: Sequence[RecordRow], action: str, by_user: str,
                        publish: bool = True) -> None:
     for table, values in _side_rows(rows).items():
-        _insert_many(conn, table, values)
+        insert_many(conn, table, values)
     now = rows[0].updated_at
     # A new record's first version is the record row itself: its snapshot is left empty (NULL) and
     # taken from the row when the record first changes (see replace_record), not stored twice.
-    _insert_many(conn, record_versions, [
+    insert_many(conn, record_versions, [
         {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user,
          "action": action, "snapshot": None if action == "create" else r.snapshot()} for r in rows
     ])
     if publish:
         serialise_writers(conn)
-        _insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
+        insert_many(conn, changes, [{"record_id": r.id, "at": now} for r in rows])
 
 
-def insert_records(conn: Connection, rows: Sequence[RecordRow], publish: bool = True) -> None:
+@dataclass
+class NewRecords:
+    """New records encoded for every table `insert_records` writes them to, bar the change feed."""
+
+    rows: Sequence[RecordRow]
+    dialect: str
+    tables: list[Encoded]
+
+
+def encode_new(rows: Sequence[RecordRow], dialect: Any) -> NewRecords:
+    """New records (of one creator) as `insert_records` writes them, encoded without a connection.
+
+    Why apart: encoding (bind processors, COPY text) is most of an import's own CPU time; done in
+    the import's reading thread, it overlaps the database's work on the previous chunk."""
+    by_user = rows[0].created_by if rows else ""
+    tables = [_encode(records, [r.columns() for r in rows], dialect)]
+    tables += [_encode(table, values, dialect) for table, values in _side_rows(rows).items() if values]
+    # A new record's first version is the record row itself: its snapshot is left empty (NULL) and
+    # taken from the row when the record first changes (see replace_record), not stored twice.
+    tables.append(_encode(record_versions, [
+        {"record_id": r.id, "version": r.version, "at": r.updated_at, "by_user": by_user, "action": "create",
+         "snapshot": None} for r in rows], dialect))
+    return NewRecords(rows, dialect.name, tables)
+
+
+def insert_records(conn: Connection, rows: Sequence[RecordRow], publish: bool = True,
+                   encoded: NewRecords | None = None) -> None:
     """Write new records. ``publish=False`` leaves out their change-feed entries: a file import
-    publishes all of its records at once when it ends (`publish_created`)."""
+    publishes all of its records at once when it ends (`publish_created`). ``encoded``: these
+    rows as `encode_new` gave them (encoded again if made for another dialect)."""
     if not rows:
         return
-    _insert_many(conn, records, [r.columns() for r in rows])
-    _write_side_tables(conn, rows, "create", rows[0].created_by, publish)
+    if encoded is None or encoded.rows is not rows or encoded.dialect != conn.dialect.name:
+        encoded = encode_new(rows, conn.dialect)
+    for enc in encoded.tables:
+        _write(conn, enc)
+    if publish:
+        serialise_writers(conn)
+        insert_many(conn, changes, [{"record_id": r.id, "at": rows[0].updated_at} for r in rows])
 
 
 def seq_range(conn: Connection, ids: Sequence[str]) -> tuple[int, int]:

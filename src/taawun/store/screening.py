@@ -6,19 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
+from taawun.store.records import insert_many
 from taawun.store.tables import changes, hits, notifications, records
 
 
 def insert_hits(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(hits), list(rows))
+    """One statement for a screening's hits; a passenger list's (thousands) go by COPY on PostgreSQL."""
+    insert_many(conn, hits, list(rows))
 
 
 def insert_notifications(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(notifications), list(rows))
+    insert_many(conn, notifications, list(rows))
 
 
 def get_hit(conn: Connection, hit_id: str) -> dict[str, Any] | None:
