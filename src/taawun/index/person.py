@@ -124,6 +124,7 @@ class PersonIndex:
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
         self._lut = np.zeros((0, 2), dtype=np.float32)
+        self._acc = np.zeros(0, dtype=np.float32)
         self._initials = np.zeros(0, dtype=np.float32)
 
     # -- mutation -------------------------------------------------------------------------
@@ -264,7 +265,8 @@ class PersonIndex:
                 break
         return chosen
 
-    def _sources(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float) -> list[int]:
+    def _sources(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float
+                 ) -> tuple[list[int], list[int] | None]:
         """Vocabulary parts whose postings hold every entry that can reach `floor`, chosen to be
         as few postings as the bound allows.
 
@@ -317,9 +319,11 @@ class PersonIndex:
             if slack > need + 1e-9:
                 chosen_levels = chosen
                 break
+        prefix = None
         if chosen_levels is None:
-            chosen_levels = tuple((i, CAND_MIN_SIM) for i in self._prefix(qtoks, floor))
-        return [tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h]
+            prefix = self._prefix(qtoks, floor)
+            chosen_levels = tuple((i, CAND_MIN_SIM) for i in prefix)
+        return [tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h], prefix
 
     def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int],
                      floor: float = 0.0) -> float:
@@ -515,10 +519,11 @@ class PersonIndex:
         """
         if undated_floor is None:
             undated_floor = floor
-        lists = [self._postings[tid] for tid in self._sources(qtoks, sims, undated_floor)]
+        sources, prefix = self._sources(qtoks, sims, undated_floor)
+        lists = [self._postings[tid] for tid in sources]
         dated: np.ndarray | None = None
         if qdate is not None and floor < undated_floor:
-            dated = self._dated(self._sources(qtoks, sims, floor), qdate)
+            dated = self._dated(self._sources(qtoks, sims, floor)[0], qdate)
         total = sum(len(p) for p in lists) + (0 if dated is None else len(dated))
         if total <= _SMALL:
             seen: set[int] = set()
@@ -527,6 +532,94 @@ class PersonIndex:
             if dated is not None:
                 seen.update(dated.tolist())
             return seen
+        want = max(_SHORTLIST, _PER_HIT * limit)
+        if prefix is not None and dated is None:  # a low floor: most of the query's similar parts are sources
+            cand, approx = self._scattered(qtoks, sims, set(prefix), total, qdate)
+        else:
+            cand, approx = self._gathered(qtoks, sims, lists, dated, qdate, floor, undated_floor)
+        k = min(len(approx), 4 * want)  # an entry appears once per source part it has
+        top = np.argpartition(-approx, k - 1)[:k]
+        top = top[np.argsort(-approx[top], kind="stable")]
+        out: list[int] = []
+        seen_ids: set[int] = set()
+        for e in cand[top[approx[top] >= 0]].tolist():
+            if e not in seen_ids:
+                seen_ids.add(e)
+                out.append(e)
+                if len(out) >= want:
+                    break
+        return out
+
+    def _scattered(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], prefix: set[int], total: int,
+                   qdate: PartialDate | None) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates of a low floor and their approximate scores, by adding every similar part's
+        weighted similarity into per-entry accumulators along its postings (a plain fancy-index add
+        per long list, one add.at per run of short ones). At a low floor the sources are nearly all
+        of the query's similar parts, so walking their postings in order costs less than reading
+        each candidate's parts. Lists of parts outside the prefix longer than 4x the candidates only
+        refine the order and are skipped."""
+        toks = self._vocab.tokens
+        ids: list[np.ndarray] = []
+        vals: list[tuple[float, float]] = []
+        lens: list[int] = []
+        for i, sm in enumerate(sims):
+            wq = qtoks[i].weight
+            for tid, sim in sm.items():
+                plist = self._postings[tid]
+                if sim < CAND_MIN_SIM or not plist or (i not in prefix and len(plist) > 4 * total):
+                    continue
+                ids.append(np.frombuffer(plist, dtype=np.int32))
+                w = wq + toks[tid].weight
+                vals.append((sim * w, w))
+                lens.append(len(plist))
+        all_ids = np.concatenate(ids)
+        acc = self._accumulator()
+        sums = np.empty((len(all_ids), 2), dtype=np.float32)
+        for col in (0, 1):  # one column at a time: a 1-d fancy-index add is several times faster
+            vals32 = np.asarray([v[col] for v in vals], dtype=np.float32)
+            run: list[int] = []
+            for k in range(len(ids) + 1):
+                if k < len(ids) and lens[k] < 256:
+                    run.append(k)
+                    continue
+                if run:
+                    np.add.at(acc, np.concatenate([ids[j] for j in run]),
+                              np.repeat(vals32[run], [lens[j] for j in run]))
+                    run.clear()
+                if k < len(ids):
+                    acc[ids[k]] += vals32[k]
+            sums[:, col] = acc[all_ids]
+            acc[all_ids] = 0.0
+        del ids  # release the buffer views before postings can grow again
+        return all_ids, self._approx(qtoks, all_ids, sums, qdate)
+
+    def _approx(self, qtoks: Sequence[Token], cand: np.ndarray, sums: np.ndarray, qdate: PartialDate | None
+                ) -> np.ndarray:
+        """Approximate scores from each candidate's (weighted similarity, weight) over its listed pairs,
+        in the score's shape (matched weight in full, the rest left over on either side at ALPHA),
+        moved by the birth date as `combine` will move it; removed entries get -1."""
+        matched = sums[:, 1]
+        total_w = sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
+        approx = sums[:, 0] / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
+        if qdate is not None:  # among many alike names, the one born that day is the likely one
+            effect = date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
+            approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
+        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
+        return approx
+
+    def _accumulator(self) -> np.ndarray:
+        """Scratch per-entry sums reused by every search (kept zeroed between uses)."""
+        n = len(self._entry_rec)
+        if self._acc.shape[0] < n:
+            self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
+        return self._acc
+
+    def _gathered(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], lists: Sequence[array],
+                  dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates of the bound's sources and their approximate scores, from each candidate's own
+        parts (one dense lookup of every vocabulary part's weighted similarity to the query); names
+        whose exact score provably cannot reach what they need get -1."""
         parts = [np.frombuffer(p, dtype=np.int32) for p in lists if p]
         cand = np.concatenate(parts + ([] if dated is None else [dated]))
         del parts
@@ -550,16 +643,12 @@ class PersonIndex:
         part_ids = flat[pos]
         sums = np.add.reduceat(lookup[part_ids], ends - lens)  # per candidate: (sim * weight, weight) matched
         lookup[touched] = 0.0
-        # the score's shape: matched weight counts in full, the rest (left over on either side) at ALPHA
-        matched = sums[:, 1]
+        approx = self._approx(qtoks, cand, sums, qdate)
         total_w = sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
-        rest = np.maximum(total_w - matched, 0.0)
-        approx = sums[:, 0] / np.maximum(matched + ALPHA * rest, 1e-9)
+        rest = np.maximum(total_w - sums[:, 1], 0.0)
         lowest = np.full(len(cand), floor, dtype=np.float32)  # the name score each candidate needs
-        if qdate is not None:  # among many alike names, the one born that day is the likely one
-            effect = date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
-            approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
-            lowest[effect <= 0] = undated_floor
+        if qdate is not None and undated_floor > floor:  # where the date does not help, the undated floor
+            lowest[date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand]) <= 0] = undated_floor
         # A bound of the exact score of the names that no join can change (as many parts as the
         # query): its unlisted pairs are below CAND_MIN_SIM (below INITIAL_SIM where an initial
         # takes part), so at best the leftover weight pairs at that, and the rest only lowers it
@@ -571,21 +660,8 @@ class PersonIndex:
                                 CAND_MIN_SIM)
         bound = (sums[:, 0] + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
-        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
         del starts_all, flat  # release the buffer views before the arrays can grow again
-        want = max(_SHORTLIST, _PER_HIT * limit)
-        k = min(len(approx), 4 * want)  # an entry appears once per source part it has
-        top = np.argpartition(-approx, k - 1)[:k]
-        top = top[np.argsort(-approx[top], kind="stable")]
-        out: list[int] = []
-        seen_ids: set[int] = set()
-        for e in cand[top[approx[top] >= 0]].tolist():
-            if e not in seen_ids:
-                seen_ids.add(e)
-                out.append(e)
-                if len(out) >= want:
-                    break
-        return out
+        return cand, approx
 
     def _initial_flags(self) -> np.ndarray:
         """Per vocabulary part: 1.0 for an initial (its unlisted likenesses reach INITIAL_SIM), else 0."""
