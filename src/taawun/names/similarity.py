@@ -195,27 +195,60 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     return res
 
 
+def _key_lo(need: float) -> float:
+    """The least edit similarity of a key pair that `_key_sim(..., need=need)` looks at."""
+    if need > VOWEL_BONUS:
+        lo = (need - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS
+        return lo if lo > _VOWEL_CHECK_MIN else _VOWEL_CHECK_MIN
+    return _VOWEL_CHECK_MIN
+
+
+def _key_bound(all_a: int, any_a: int, all_b: int, any_b: int, top: int) -> float:
+    """Upper bound of the edit similarity of every key pair of two parts, from their letter sets.
+
+    Most pairs of parts share next to nothing, and this settles them without comparing keys:
+    two keys are at least as many edits apart as one has letters the other lacks, so the letters
+    that every key of one part has and no key of the other has bound every pair at once.
+    """
+    miss = (all_a & ~any_b).bit_count()
+    other = (all_b & ~any_a).bit_count()
+    if other > miss:
+        miss = other
+    return 1.0 - miss / top + _EPS if top else 1.0
+
+
 def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
     """Exact when the result is >= floor. Each phonetic space is asked only for values that
-    could still win (beat the spelling result and the floor); see `_key_sim`."""
+    could still win (beat the spelling result and the floor); see `_key_sim`. A space whose keys
+    cannot reach what it is asked for (`_key_bounds`) is not asked: it would find nothing."""
     if a.is_initial:
         return _initial_sim(a, b), "initial"
     if b.is_initial:
         return _initial_sim(b, a), "initial"
     a_ar = a.script == AR
     b_ar = b.script == AR
+    top = a.key_len if a.key_len > b.key_len else b.key_len
     if a_ar == b_ar:
         s = _str_sim(a.forms, b.forms)
         if s >= 1.0:
             return 1.0, "spelling"
-        t = max(floor, s)
-        k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=t / SAME_SCRIPT_KEY_FACTOR)
-        t = max(t, k)
+        t = floor if floor > s else s
+        need = t / SAME_SCRIPT_KEY_FACTOR
+        if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) < _key_lo(need):
+            k = 0.0
+        else:
+            k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=need)
+            if k > t:
+                t = k
         # Taghi / Taqi (Persian gh = q)
-        if a.coarse_keys == a.keys and b.coarse_keys == b.keys:
+        if a.coarse_same and b.coarse_same:
             c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
         else:
-            c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
+            need = t / COARSE_FACTOR
+            if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) < _key_lo(need):
+                c = 0.0
+            else:
+                c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=need)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -228,15 +261,17 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
             return 1.0, space
         # a near miss to an attested spelling is weak evidence (sayad ~ saad)
         best = best**2 if best >= 0.9 else best**3
-    k = KEY_FACTOR * _key_sim(ar, lat, need=max(floor, best) / KEY_FACTOR)
-    if k > best:
-        best, space = k, "phonetic"
-    if ar.coarse_keys == ar.keys and lat.coarse_keys == lat.keys:
-        c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
-    else:
-        c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
-    if c > best:
-        best, space = c, "coarse phonetic"
+    need = (floor if floor > best else best) / KEY_FACTOR
+    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= _key_lo(need):
+        k = KEY_FACTOR * _key_sim(ar, lat, need=need)
+        if k > best:
+            best, space = k, "phonetic"
+    if not (ar.coarse_same and lat.coarse_same):  # else the coarse space cannot win (see above)
+        need = (floor if floor > best else best) / COARSE_FACTOR
+        if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= _key_lo(need):
+            c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=need)
+            if c > best:
+                best, space = c, "coarse phonetic"
     # (below the floor the discount cannot matter: the pair is rejected either way)
     if best >= floor and best > 0.0 and _spelling_of_another(ar.forms, lat.forms):
         return best * FOREIGN_SPELLING_FACTOR, space + ", spelling of another name"

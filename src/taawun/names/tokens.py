@@ -6,7 +6,7 @@ shared between every name (and every index record) that uses the token.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from taawun.names.normalize import fold_arabic
@@ -17,7 +17,11 @@ from taawun.names.tables import key_weight, spellings
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """An analysed name part."""
+    """An analysed name part.
+
+    The fields after `source` are derived from the others (not compared, not shown): they are
+    kept on the token because part comparison reads them for every pair of parts it meets.
+    """
 
     script: str  # "ar", "lat" or "other" (transliterated with anyascii)
     forms: tuple[str, ...]  # canonical readings, primary first (folded for Arabic)
@@ -27,14 +31,34 @@ class Token:
     spellings: tuple[str, ...]  # attested Latin spellings (Arabic tokens only)
     weight: float  # rarity weight
     source: str
+    text: str = field(compare=False, repr=False)  # the primary reading, forms[0]
+    is_initial: bool = field(compare=False, repr=False)  # a one-letter non-Arabic part
+    # Letter sets of the phonetic keys as bit masks (a bit per letter): letters in every key, in
+    # some key, and the same for the coarse keys; and the longest key's length. They bound the
+    # edit similarity of any key pair of two tokens without comparing the keys (`similarity`).
+    key_all: int = field(compare=False, repr=False)
+    key_any: int = field(compare=False, repr=False)
+    coarse_all: int = field(compare=False, repr=False)
+    coarse_any: int = field(compare=False, repr=False)
+    key_len: int = field(compare=False, repr=False)
+    coarse_same: bool = field(compare=False, repr=False)  # coarse_keys == keys
 
-    @property
-    def text(self) -> str:
-        return self.forms[0]
 
-    @property
-    def is_initial(self) -> bool:
-        return self.script != AR and len(self.forms[0]) == 1
+def _letter_masks(keys: tuple[str, ...]) -> tuple[int, int]:
+    """(letters in every key, letters in some key), one bit per letter."""
+    if not keys:
+        return 0, 0
+    every = -1
+    some = 0
+    for k in keys:
+        m = 0
+        for c in k:
+            # ord % 31 gives the key symbols (A-Z, 0) distinct bits below 30, so the masks stay
+            # one-digit ints; a shared bit could only weaken the bound, never make it wrong
+            m |= 1 << (ord(c) % 31)
+        every &= m
+        some |= m
+    return every, some
 
 
 @lru_cache(maxsize=300_000)
@@ -60,15 +84,26 @@ def _analyse(script: str, forms: tuple[str, ...], source: str) -> Token:
     weight = min((key_weight(k) for k in uniq), default=1.0)
     if script != AR and len(forms[0]) == 1:
         weight = min(weight, 0.3)  # an initial identifies little
+    coarse_keys = tuple(coarse(k) for k in uniq)  # aligned with keys (and vowels)
+    key_all, key_any = _letter_masks(uniq)
+    coarse_all, coarse_any = _letter_masks(coarse_keys)
     return Token(
         script=script,
         forms=forms,
         keys=uniq,
         vowels=tuple(shapes[k][1] for k in uniq),
-        coarse_keys=tuple(coarse(k) for k in uniq),  # aligned with keys (and vowels)
+        coarse_keys=coarse_keys,
         spellings=tuple(dict.fromkeys(spell)),
         weight=weight,
         source=source,
+        text=forms[0],
+        is_initial=script != AR and len(forms[0]) == 1,
+        key_all=key_all,
+        key_any=key_any,
+        coarse_all=coarse_all,
+        coarse_any=coarse_any,
+        key_len=max((len(k) for k in uniq), default=0),
+        coarse_same=coarse_keys == uniq,
     )
 
 
