@@ -178,6 +178,8 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     pairs that cannot reach it are then rejected by cheap bounds and returned as (0.0, "").
     Results at or above `floor` are exactly those of floor=0.
     """
+    if floor > 0.0 and not a.is_initial and not b.is_initial and _below(a, b, floor):
+        return _BELOW  # settled without scoring: cheaper than a cache entry
     key = (a.script, a.forms, b.script, b.forms)
     hit = _PAIR_CACHE.get(key)
     if hit is not None:
@@ -193,6 +195,62 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
         return _BELOW
     _PAIR_CACHE[key] = res
     return res
+
+
+_REACH: dict[float, tuple[float, float, float]] = {}
+
+
+def _reach(floor: float) -> tuple[float, float, float]:
+    """The least key-pair edit similarity from which the key space of two parts in one script, of
+    two parts in different scripts, and the coarse space could give `floor` (cached per floor).
+
+    A key pair scores at most edit * (1 - VOWEL_BONUS) + VOWEL_BONUS before its space's factor
+    (`_key_sim`); the margin keeps float rounding on the safe side."""
+    got = _REACH.get(floor)
+    if got is None:
+        got = _REACH[floor] = tuple(  # type: ignore[assignment]
+            (floor / f - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS
+            for f in (SAME_SCRIPT_KEY_FACTOR, KEY_FACTOR, COARSE_FACTOR)
+        )
+    return got  # type: ignore[return-value]
+
+
+def _below(a: Token, b: Token, floor: float) -> bool:
+    """Whether two parts (neither an initial) certainly score below `floor`: True is certain,
+    False means they may not.
+
+    Most pairs of parts share next to nothing, and their letter sets show it without comparing
+    any strings: two strings are at least as many edits apart as one has letters the other lacks,
+    so the letters that every key (spelling) of one part has and no key (spelling) of the other
+    has bound the similarity of every pair of them at once. Every space of `_token_similarity` is
+    bounded so, with its discount.
+    """
+    top = a.key_len if a.key_len > b.key_len else b.key_len
+    if not top:
+        return False
+    a_ar = a.script == AR
+    same = a_ar == (b.script == AR)
+    same_key, cross_key, coarse_key = _reach(floor)
+    miss = (a.key_all & ~b.key_any).bit_count()
+    other = (b.key_all & ~a.key_any).bit_count()
+    if 1.0 - (miss if miss > other else other) / top >= (same_key if same else cross_key):
+        return False
+    miss = (a.coarse_all & ~b.coarse_any).bit_count()
+    other = (b.coarse_all & ~a.coarse_any).bit_count()
+    if 1.0 - (miss if miss > other else other) / top >= coarse_key:
+        return False
+    if same:  # the spelling similarity, an Indel ratio: each letter one string lacks is one edit
+        n = a.form_len + b.form_len
+        if not n:
+            return False
+        miss = (a.form_all & ~b.form_any).bit_count() + (b.form_all & ~a.form_any).bit_count()
+        return 1.0 - miss / n < floor - _EPS
+    ar, lat = (a, b) if a_ar else (b, a)
+    if not ar.spell_len:
+        return True
+    miss = (ar.spell_all & ~lat.spell_any).bit_count() + (lat.spell_all & ~ar.spell_any).bit_count()
+    s = 1.0 - miss / (ar.spell_len + lat.spell_len)
+    return (s * s if s >= 0.9 else s * s * s) < floor - _EPS  # as the attested-spelling space discounts
 
 
 def _key_lo(need: float) -> float:

@@ -42,20 +42,32 @@ class Token:
     coarse_any: int = field(compare=False, repr=False)
     key_len: int = field(compare=False, repr=False)
     coarse_same: bool = field(compare=False, repr=False)  # coarse_keys == keys
+    # The same for the spellings compared letter by letter: the forms of a Latin part, the attested
+    # Latin spellings of an Arabic one (`spell_*`) and its folded forms (`form_*`); with the length
+    # of the longest.
+    spell_all: int = field(compare=False, repr=False)
+    spell_any: int = field(compare=False, repr=False)
+    spell_len: int = field(compare=False, repr=False)
+    form_all: int = field(compare=False, repr=False)
+    form_any: int = field(compare=False, repr=False)
+    form_len: int = field(compare=False, repr=False)
 
 
-def _letter_masks(keys: tuple[str, ...]) -> tuple[int, int]:
-    """(letters in every key, letters in some key), one bit per letter."""
-    if not keys:
+def _letter_masks(words: tuple[str, ...], mod: int = 31) -> tuple[int, int]:
+    """(letters in every word, letters in some word), one bit per letter: bit ord % mod.
+
+    31 gives the key symbols (A-Z, 0) and the Latin letters distinct bits below 30, so the masks
+    stay one-digit ints (61 serves Arabic letters). A bit two letters share could only weaken a
+    bound drawn from the masks, never make it wrong.
+    """
+    if not words:
         return 0, 0
     every = -1
     some = 0
-    for k in keys:
+    for k in words:
         m = 0
         for c in k:
-            # ord % 31 gives the key symbols (A-Z, 0) distinct bits below 30, so the masks stay
-            # one-digit ints; a shared bit could only weaken the bound, never make it wrong
-            m |= 1 << (ord(c) % 31)
+            m |= 1 << (ord(c) % mod)
         every &= m
         some |= m
     return every, some
@@ -87,6 +99,9 @@ def _analyse(script: str, forms: tuple[str, ...], source: str) -> Token:
     coarse_keys = tuple(coarse(k) for k in uniq)  # aligned with keys (and vowels)
     key_all, key_any = _letter_masks(uniq)
     coarse_all, coarse_any = _letter_masks(coarse_keys)
+    spelled = tuple(spell) if script == AR else forms
+    spell_all, spell_any = _letter_masks(spelled)
+    form_all, form_any = _letter_masks(forms, 61)
     return Token(
         script=script,
         forms=forms,
@@ -104,6 +119,12 @@ def _analyse(script: str, forms: tuple[str, ...], source: str) -> Token:
         coarse_any=coarse_any,
         key_len=max((len(k) for k in uniq), default=0),
         coarse_same=coarse_keys == uniq,
+        spell_all=spell_all,
+        spell_any=spell_any,
+        spell_len=max((len(w) for w in spelled), default=0),
+        form_all=form_all,
+        form_any=form_any,
+        form_len=max(len(w) for w in forms),
     )
 
 
