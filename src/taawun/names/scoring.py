@@ -153,11 +153,12 @@ def greedy_order(s: float, x: Token, y: Token) -> tuple[float, float, str, str]:
     return -s, -(x.weight + y.weight), lo, hi
 
 
-def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
+def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None) -> list[Pair]:
+    """Greedy alignment; `sim` None: the parts' own similarities (asked directly, the hot path)."""
     cands: list[tuple[float, float, str, str, int, int, str]] = []
     for i, x in enumerate(ta):
         for j, y in enumerate(tb):
-            s, space = sim(i, j)
+            s, space = token_similarity(x, y, MIN_PAIR_SIM) if sim is None else sim(i, j)
             if s >= MIN_PAIR_SIM:
                 cands.append((*greedy_order(s, x, y), i, j, space))
     cands.sort()
@@ -211,12 +212,12 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
     """
     if not ta or not tb:
         return 0.0, []
+    pairs = _greedy(ta, tb, sim)
     if sim is None:
         floor = MIN_PAIR_SIM  # weaker pairs are never aligned: let the similarity skip them cheaply
 
         def sim(i: int, j: int) -> tuple[float, str]:
             return token_similarity(ta[i], tb[j], floor)
-    pairs = _greedy(ta, tb, sim)
     score = _score(ta, tb, pairs, sim)
     short_n = min(len(ta), len(tb))
     if (

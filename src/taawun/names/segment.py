@@ -177,6 +177,9 @@ _RUNS = re.compile(
 )
 
 
+_ASCII_WORDS = re.compile("[A-Za-z]+")
+
+
 def _split_runs(text: str) -> list[tuple[str, str]]:
     """Split into (script, word) runs; any non-letter separates words, apostrophes join
     (Ja'far, M'hamed: the apostrophe marks ع/ء, not a word break)."""
@@ -374,7 +377,9 @@ def _arabic_parts(words: list[str]) -> list[Part]:
 # depends on their neighbours (particles, titles, compound halves) or that make none.
 _WORD_PARTS: dict[tuple[str, str], tuple[Part, bool, str] | None] = {}
 _WORD_PARTS_MAX = 500_000
-_LAT_CONTEXTUAL = _LAT_ARTICLES | _LAT_ABD | _LAT_ABU | _LAT_FILIAL | frozenset(_LAT_SECOND) | _LAT_SUFFIXES | _LAT_TITLES
+_LAT_CONTEXTUAL = (
+    _LAT_ARTICLES | _LAT_ABD | _LAT_ABU | _LAT_FILIAL | frozenset(_LAT_SECOND) | _LAT_SUFFIXES | _LAT_TITLES
+)
 _AR_CONTEXTUAL = _AR_ABU | _AR_FILIAL | _AR_SUFFIXES | frozenset(_AR_SECOND) | _AR_TITLES | {"ال", _AR_ABD}
 
 
@@ -436,10 +441,14 @@ def segment(text: str) -> list[Part]:
     Words in scripts we do not model (Cyrillic, Chinese, ...) are transliterated with anyascii
     and then handled like Latin words, so that they at least match within their script.
     """
+    text = clean_text(text)
+    if text.isascii():  # (in ASCII every word is a Latin letter run: one group)
+        words = _ASCII_WORDS.findall(text.replace("'", ""))
+        return _group_parts(LAT, words) if words else []
     parts: list[Part] = []
     group: list[str] = []
     group_script = ""
-    for script, word in _split_runs(clean_text(text)):
+    for script, word in _split_runs(text):
         if script == OTHER:
             word = to_latin(word)
         if script != group_script:

@@ -230,7 +230,7 @@ def _below(a: Token, b: Token, floor: float) -> bool:
         return False
     a_ar = a.script == AR
     same = a_ar == (b.script == AR)
-    same_key, cross_key, coarse_key = _reach(floor)
+    same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
     miss = (a.key_all & ~b.key_any).bit_count()
     other = (b.key_all & ~a.key_any).bit_count()
     if 1.0 - (miss if miss > other else other) / top >= (same_key if same else cross_key):
