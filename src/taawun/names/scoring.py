@@ -128,17 +128,24 @@ Pair = tuple[int, tuple[int, ...], float, str]  # (index in a, indices in b, sim
 def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], sim: SimFn) -> float:
     num = 0.0
     den = 0.0
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_a = 0  # bit sets of the aligned parts
+    used_b = 0
     for i, js, s, _ in pairs:
-        w = ta[i].weight + sum(tb[j].weight for j in js)
-        n, d = pair_terms(s, w, 1 + len(js))
-        num += n
-        den += d
-        used_a.add(i)
-        used_b.update(js)
-    rest_a = sum(t.weight for k, t in enumerate(ta) if k not in used_a)
-    rest_b = sum(t.weight for k, t in enumerate(tb) if k not in used_b)
+        if len(js) == 1:  # (the common case of `pair_terms`, inline: the same arithmetic)
+            j = js[0]
+            w = ta[i].weight + tb[j].weight
+            used_b |= 1 << j
+            floor = DISAGREEMENT_WEIGHT * 2
+        else:
+            w = ta[i].weight + sum(tb[j].weight for j in js)
+            for j in js:
+                used_b |= 1 << j
+            floor = DISAGREEMENT_WEIGHT * (1 + len(js))
+        num += s * w
+        den += w if s >= 1.0 or w >= floor else w + (1.0 - s) * (floor - w)
+        used_a |= 1 << i
+    rest_a = sum(t.weight for k, t in enumerate(ta) if not used_a >> k & 1)
+    rest_b = sum(t.weight for k, t in enumerate(tb) if not used_b >> k & 1)
     den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
     if den <= 0:
         return 0.0
