@@ -178,8 +178,6 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     pairs that cannot reach it are then rejected by cheap bounds and returned as (0.0, "").
     Results at or above `floor` are exactly those of floor=0.
     """
-    if floor > 0.0 and not a.is_initial and not b.is_initial and _below(a, b, floor):
-        return _BELOW  # settled without scoring: cheaper than a cache entry
     key = (a.script, a.forms, b.script, b.forms)
     hit = _PAIR_CACHE.get(key)
     if hit is not None:
@@ -187,7 +185,10 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
             return hit
         if hit <= floor:
             return _BELOW
-    res = _token_similarity(a, b, floor)
+    if floor > 0.0 and not a.is_initial and not b.is_initial and _below(a, b, floor):
+        res = _BELOW  # settled from the letter sets, without scoring
+    else:
+        res = _token_similarity(a, b, floor)
     if len(_PAIR_CACHE) >= _PAIR_CACHE_MAX:
         _PAIR_CACHE.clear()
     if res[0] < floor:
