@@ -41,3 +41,15 @@ def test_floor_hides_only_what_is_below_it(tokens: list, floor: float) -> None:
                 assert got == (0.0, ""), (a.source, b.source, floor)
     assert reached > len(tokens)  # more pairs than the parts themselves reach the floor
     similarity._PAIR_CACHE.clear()
+
+
+@pytest.mark.parametrize("floor", [0.65, 0.75])
+def test_a_row_of_pairs_scores_as_its_pairs(tokens: list, floor: float) -> None:
+    expected = [[similarity._token_similarity(a, b, 0.0) for b in tokens] for a in tokens]
+    for cold in (True, False):  # a fresh cache, then the entries the first pass left
+        if cold:
+            similarity._PAIR_CACHE.clear()
+        for a, row in zip(tokens, expected, strict=True):
+            got = similarity.row_similarities(a, tokens, floor)
+            assert got == [e if e[0] >= floor else (0.0, "") for e in row], (a.source, floor)
+    similarity._PAIR_CACHE.clear()

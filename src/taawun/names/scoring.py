@@ -21,7 +21,7 @@ from typing import Any
 
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
-from taawun.names.similarity import token_similarity
+from taawun.names.similarity import row_similarities, token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
 REPAIR_MIN = 0.4
@@ -164,10 +164,10 @@ def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None) -> list
     """Greedy alignment; `sim` None: the parts' own similarities (asked directly, the hot path)."""
     cands: list[tuple[float, float, str, str, int, int, str]] = []
     for i, x in enumerate(ta):
-        for j, y in enumerate(tb):
-            s, space = token_similarity(x, y, MIN_PAIR_SIM) if sim is None else sim(i, j)
+        row = row_similarities(x, tb, MIN_PAIR_SIM) if sim is None else [sim(i, j) for j in range(len(tb))]
+        for j, (s, space) in enumerate(row):
             if s >= MIN_PAIR_SIM:
-                cands.append((*greedy_order(s, x, y), i, j, space))
+                cands.append((*greedy_order(s, x, tb[j]), i, j, space))
     cands.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
