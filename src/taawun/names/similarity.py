@@ -287,12 +287,7 @@ def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[
     xf = x.forms
     x_ar = xs == AR
     bounded = floor > 0.0 and not x.is_initial
-    if bounded:
-        same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
-        x_len = x.key_len
-        k_all, k_any, c_all, c_any = x.key_all, x.key_any, x.coarse_all, x.coarse_any
-        f_all, f_any, f_len = x.form_all, x.form_any, x.form_len
-        s_all, s_any, s_len = x.spell_all, x.spell_any, x.spell_len
+    ready = False  # x's side is read at the row's first miss (a row of cached pairs never needs it)
     for y in ys:
         key = (xs, xf, y.script, y.forms)
         hit = cache.get(key)
@@ -305,6 +300,13 @@ def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[
                 continue
         res: tuple[float, str] | None = None
         if bounded and not y.is_initial:  # `_below`, step by step
+            if not ready:
+                same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
+                x_len = x.key_len
+                k_all, k_any, c_all, c_any = x.key_all, x.key_any, x.coarse_all, x.coarse_any
+                f_all, f_any, f_len = x.form_all, x.form_any, x.form_len
+                s_all, s_any, s_len = x.spell_all, x.spell_any, x.spell_len
+                ready = True
             top = x_len if x_len > y.key_len else y.key_len
             if top:
                 same = x_ar == (y.script == AR)

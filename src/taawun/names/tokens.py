@@ -54,22 +54,21 @@ class Token:
 
 
 def _letter_masks(words: tuple[str, ...], mod: int = 31) -> tuple[int, int]:
-    """(letters in every word, letters in some word), one bit per letter: bit ord % mod.
+    """(letters in every word, letters in some word) as bit masks, bit ord % mod per letter.
 
     31 gives the key symbols (A-Z, 0) and the Latin letters distinct bits below 30, so the masks
     stay one-digit ints (61 serves Arabic letters). A bit two letters share could only weaken a
-    bound drawn from the masks, never make it wrong.
+    bound drawn from the masks, never make it wrong. (Set operations in C: an Arabic part can have
+    dozens of attested spellings.)
     """
     if not words:
         return 0, 0
-    every = -1
+    every = 0
+    for c in set(words[0]).intersection(*words[1:]):
+        every |= 1 << (ord(c) % mod)
     some = 0
-    for k in words:
-        m = 0
-        for c in k:
-            m |= 1 << (ord(c) % mod)
-        every &= m
-        some |= m
+    for c in set("".join(words)):
+        some |= 1 << (ord(c) % mod)
     return every, some
 
 
@@ -117,14 +116,14 @@ def _analyse(script: str, forms: tuple[str, ...], source: str) -> Token:
         key_any=key_any,
         coarse_all=coarse_all,
         coarse_any=coarse_any,
-        key_len=max((len(k) for k in uniq), default=0),
+        key_len=max(map(len, uniq), default=0),
         coarse_same=coarse_keys == uniq,
         spell_all=spell_all,
         spell_any=spell_any,
-        spell_len=max((len(w) for w in spelled), default=0),
+        spell_len=max(map(len, spelled), default=0),
         form_all=form_all,
         form_any=form_any,
-        form_len=max(len(w) for w in forms),
+        form_len=max(map(len, forms)),
     )
 
 
