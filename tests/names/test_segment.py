@@ -107,3 +107,17 @@ def test_assimilated_article_written_as_one_word() -> None:
     assert forms("Essaydi") == [("essaydi", "saydi")]
     assert forms("Echcharif") == [("echcharif", "charif")]
     assert forms("Ennis") == [("ennis",)]  # too short to carry an article
+
+
+def test_a_word_reads_by_its_neighbours_whatever_was_segmented_before() -> None:
+    # segment caches the part each word makes on its own; a word's reading must still depend on
+    # its neighbours, in whichever order names arrive
+    alone = forms("Fazlur Khan")
+    assert forms("Fazlur Rahman") == [("fazlur", "fazl"), ("rahman",)]
+    assert forms("Fazlur Khan") == alone == [("fazlur",), ("khan",)]
+    assert forms("Rahman Nasrud") == [("rahman",), ("nasrud",)]
+    assert forms("Nasrud Din") == [("nasrdin",)]
+    assert forms("Salam Kareem") == [("salam",), ("kareem",)]
+    assert forms("Ben Abdel Salam Kareem") == [("benabdsalam", "abdsalam"), ("kareem",)]
+    assert forms("الله نوري") == [("له", "الله"), ("نوري",)]  # a leading compound half stays a part
+    assert forms("رحمة الله نوري") == [("رحمتله", "رحمهله", "رحمله"), ("نوري",)]

@@ -44,7 +44,7 @@ from taawun.names.segment import segment
 from taawun.names.similarity import INITIAL_SIM, token_similarity
 from taawun.names.tokens import Token, analyse_part
 
-_SNAPSHOT_VERSION = 3
+_SNAPSHOT_VERSION = 4  # 4: Token carries derived fields (key letter masks)
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
 _SMALL = 80  # up to this many postings, score every candidate exactly

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,8 +24,10 @@ class PartialDate:
     day: int | None = None
 
 
+@lru_cache(maxsize=100_000)
 def parse_date(value: str | None) -> PartialDate | None:
-    """Parse YYYY, YYYY-MM, YYYY-MM-DD (also DD/MM/YYYY); None when absent or unreadable."""
+    """Parse YYYY, YYYY-MM, YYYY-MM-DD (also DD/MM/YYYY); None when absent or unreadable.
+    (Cached: a million records carry some tens of thousands of dates; the result is immutable.)"""
     if not value:
         return None
     m = _DATE.match(value)
@@ -167,4 +170,10 @@ def lowest_name_score(total: float, date: PartialDate | None, nationalities: fro
 
 def normalise_nationalities(values: list[str] | tuple[str, ...] | None) -> frozenset[str]:
     """Upper-cased country codes, empty when absent."""
-    return frozenset(v.strip().upper() for v in (values or ()) if v and v.strip())
+    return _nationalities(tuple(values or ()))
+
+
+@lru_cache(maxsize=10_000)
+def _nationalities(values: tuple[str, ...]) -> frozenset[str]:
+    """(Cached: records repeat a few hundred combinations.)"""
+    return frozenset(v.strip().upper() for v in values if v and v.strip())

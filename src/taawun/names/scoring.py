@@ -21,7 +21,7 @@ from typing import Any
 
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
-from taawun.names.similarity import token_similarity
+from taawun.names.similarity import row_similarities, token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
 REPAIR_MIN = 0.4
@@ -128,17 +128,24 @@ Pair = tuple[int, tuple[int, ...], float, str]  # (index in a, indices in b, sim
 def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], sim: SimFn) -> float:
     num = 0.0
     den = 0.0
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_a = 0  # bit sets of the aligned parts
+    used_b = 0
     for i, js, s, _ in pairs:
-        w = ta[i].weight + sum(tb[j].weight for j in js)
-        n, d = pair_terms(s, w, 1 + len(js))
-        num += n
-        den += d
-        used_a.add(i)
-        used_b.update(js)
-    rest_a = sum(t.weight for k, t in enumerate(ta) if k not in used_a)
-    rest_b = sum(t.weight for k, t in enumerate(tb) if k not in used_b)
+        if len(js) == 1:  # (the common case of `pair_terms`, inline: the same arithmetic)
+            j = js[0]
+            w = ta[i].weight + tb[j].weight
+            used_b |= 1 << j
+            floor = DISAGREEMENT_WEIGHT * 2
+        else:
+            w = ta[i].weight + sum(tb[j].weight for j in js)
+            for j in js:
+                used_b |= 1 << j
+            floor = DISAGREEMENT_WEIGHT * (1 + len(js))
+        num += s * w
+        den += w if s >= 1.0 or w >= floor else w + (1.0 - s) * (floor - w)
+        used_a |= 1 << i
+    rest_a = sum(t.weight for k, t in enumerate(ta) if not used_a >> k & 1)
+    rest_b = sum(t.weight for k, t in enumerate(tb) if not used_b >> k & 1)
     den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
     if den <= 0:
         return 0.0
@@ -153,13 +160,14 @@ def greedy_order(s: float, x: Token, y: Token) -> tuple[float, float, str, str]:
     return -s, -(x.weight + y.weight), lo, hi
 
 
-def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn) -> list[Pair]:
+def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None) -> list[Pair]:
+    """Greedy alignment; `sim` None: the parts' own similarities (asked directly, the hot path)."""
     cands: list[tuple[float, float, str, str, int, int, str]] = []
     for i, x in enumerate(ta):
-        for j, y in enumerate(tb):
-            s, space = sim(i, j)
+        row = row_similarities(x, tb, MIN_PAIR_SIM) if sim is None else [sim(i, j) for j in range(len(tb))]
+        for j, (s, space) in enumerate(row):
             if s >= MIN_PAIR_SIM:
-                cands.append((*greedy_order(s, x, y), i, j, space))
+                cands.append((*greedy_order(s, x, tb[j]), i, j, space))
     cands.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -211,12 +219,12 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
     """
     if not ta or not tb:
         return 0.0, []
+    pairs = _greedy(ta, tb, sim)
     if sim is None:
         floor = MIN_PAIR_SIM  # weaker pairs are never aligned: let the similarity skip them cheaply
 
         def sim(i: int, j: int) -> tuple[float, str]:
             return token_similarity(ta[i], tb[j], floor)
-    pairs = _greedy(ta, tb, sim)
     score = _score(ta, tb, pairs, sim)
     short_n = min(len(ta), len(tb))
     if (

@@ -177,6 +177,9 @@ _RUNS = re.compile(
 )
 
 
+_ASCII_WORDS = re.compile("[A-Za-z]+")
+
+
 def _split_runs(text: str) -> list[tuple[str, str]]:
     """Split into (script, word) runs; any non-letter separates words, apostrophes join
     (Ja'far, M'hamed: the apostrophe marks ع/ء, not a word break)."""
@@ -369,35 +372,91 @@ def _arabic_parts(words: list[str]) -> list[Part]:
     return parts
 
 
+# Words that are a part on their own wherever they stand, cached: (part, whether the part would
+# change before one of _LAT_COMPOUND_SECOND, the folded word), or None for the words whose part
+# depends on their neighbours (particles, titles, compound halves) or that make none.
+_WORD_PARTS: dict[tuple[str, str], tuple[Part, bool, str] | None] = {}
+_WORD_PARTS_MAX = 500_000
+_LAT_CONTEXTUAL = (
+    _LAT_ARTICLES | _LAT_ABD | _LAT_ABU | _LAT_FILIAL | frozenset(_LAT_SECOND) | _LAT_SUFFIXES | _LAT_TITLES
+)
+_AR_CONTEXTUAL = _AR_ABU | _AR_FILIAL | _AR_SUFFIXES | frozenset(_AR_SECOND) | _AR_TITLES | {"ال", _AR_ABD}
+
+
+def _word_part(script: str, word: str) -> tuple[Part, bool, str] | None:
+    """The part `word` makes among words that are each a part on their own (see `_WORD_PARTS`).
+
+    Names are mostly distinct but their words repeat endlessly, and most words are neither
+    particles nor compound halves: a name of such words is segmented word by word from this cache,
+    and the rules that look at neighbours run only for names that have a word they apply to.
+    """
+    key = (script, word)
+    got = _WORD_PARTS.get(key, False)
+    if got is not False:
+        return got  # type: ignore[return-value]
+    entry: tuple[Part, bool, str] | None = None
+    if script == AR:
+        if word not in _AR_CONTEXTUAL and not (word.endswith(_AR_APART) and len(word) >= len(_AR_APART) + 2):
+            (part,) = _arabic_parts([word])
+            entry = (part, False, word)
+    else:
+        t = fold_latin(word)
+        if t and t not in _LAT_CONTEXTUAL and not _RE_LAT_FUSED_ISLAM.match(t):
+            (part,) = _latin_parts([word])
+            if script == OTHER:
+                part = Part(OTHER, part.forms, part.source)
+            entry = (part, _RE_LAT_FUSED_ARTICLE.match(_latin_core(t)) is not None, t)
+    if len(_WORD_PARTS) >= _WORD_PARTS_MAX:
+        _WORD_PARTS.clear()
+    _WORD_PARTS[key] = entry
+    return entry
+
+
+def _group_parts(script: str, words: list[str]) -> list[Part]:
+    """The parts of a run of words in one script."""
+    entries = []
+    for w in words:
+        e = _word_part(script, w)
+        if e is None:
+            break
+        entries.append(e)
+    else:
+        # Fazl-ur Rahman: a word ending in a fused article is read as a compound half before
+        # certain names (the general rules decide); otherwise every word is its own part.
+        if script == AR or not any(
+            e[1] and nxt[2] in _LAT_COMPOUND_SECOND for e, nxt in zip(entries, entries[1:], strict=False)
+        ):
+            return [e[0] for e in entries]
+    if script == AR:
+        return _arabic_parts(words)
+    made = _latin_parts(words)
+    if script == OTHER:
+        made = [Part(OTHER, p.forms, p.source) for p in made]
+    return made
+
+
 def segment(text: str) -> list[Part]:
     """Normalise `text` and return its name parts in written order.
 
     Words in scripts we do not model (Cyrillic, Chinese, ...) are transliterated with anyascii
     and then handled like Latin words, so that they at least match within their script.
     """
-    runs = _split_runs(clean_text(text))
+    text = clean_text(text)
+    if text.isascii():  # (in ASCII every word is a Latin letter run: one group)
+        words = _ASCII_WORDS.findall(text.replace("'", ""))
+        return _group_parts(LAT, words) if words else []
     parts: list[Part] = []
     group: list[str] = []
     group_script = ""
-
-    def flush() -> None:
-        if not group:
-            return
-        if group_script == AR:
-            parts.extend(_arabic_parts(group))
-        else:
-            made = _latin_parts(group)
-            if group_script == OTHER:
-                made = [Part(OTHER, p.forms, p.source) for p in made]
-            parts.extend(made)
-        group.clear()
-
-    for script, word in runs:
+    for script, word in _split_runs(text):
         if script == OTHER:
             word = to_latin(word)
         if script != group_script:
-            flush()
+            if group:
+                parts.extend(_group_parts(group_script, group))
+                group = []
             group_script = script
         group.append(word)
-    flush()
+    if group:
+        parts.extend(_group_parts(group_script, group))
     return parts

@@ -10,6 +10,7 @@ Each result says which space decided, for the explanation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import cast
 
@@ -185,7 +186,10 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
             return hit
         if hit <= floor:
             return _BELOW
-    res = _token_similarity(a, b, floor)
+    if floor > 0.0 and not a.is_initial and not b.is_initial and _below(a, b, floor):
+        res = _BELOW  # settled from the letter sets, without scoring
+    else:
+        res = _token_similarity(a, b, floor)
     if len(_PAIR_CACHE) >= _PAIR_CACHE_MAX:
         _PAIR_CACHE.clear()
     if res[0] < floor:
@@ -195,27 +199,189 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     return res
 
 
+_REACH: dict[float, tuple[float, float, float]] = {}
+
+
+def _reach(floor: float) -> tuple[float, float, float]:
+    """The least key-pair edit similarity from which the key space of two parts in one script, of
+    two parts in different scripts, and the coarse space could give `floor` (cached per floor).
+
+    A key pair scores at most edit * (1 - VOWEL_BONUS) + VOWEL_BONUS before its space's factor
+    (`_key_sim`); the margin keeps float rounding on the safe side."""
+    got = _REACH.get(floor)
+    if got is None:
+        got = _REACH[floor] = tuple(  # type: ignore[assignment]
+            (floor / f - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS
+            for f in (SAME_SCRIPT_KEY_FACTOR, KEY_FACTOR, COARSE_FACTOR)
+        )
+    return got  # type: ignore[return-value]
+
+
+def _below(a: Token, b: Token, floor: float) -> bool:
+    """Whether two parts (neither an initial) certainly score below `floor`: True is certain,
+    False means they may not.
+
+    Most pairs of parts share next to nothing, and their letter sets show it without comparing
+    any strings: two strings are at least as many edits apart as one has letters the other lacks,
+    so the letters that every key (spelling) of one part has and no key (spelling) of the other
+    has bound the similarity of every pair of them at once. Every space of `_token_similarity` is
+    bounded so, with its discount.
+    """
+    top = a.key_len if a.key_len > b.key_len else b.key_len
+    if not top:
+        return False
+    a_ar = a.script == AR
+    same = a_ar == (b.script == AR)
+    same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
+    miss = (a.key_all & ~b.key_any).bit_count()
+    other = (b.key_all & ~a.key_any).bit_count()
+    if 1.0 - (miss if miss > other else other) / top >= (same_key if same else cross_key):
+        return False
+    miss = (a.coarse_all & ~b.coarse_any).bit_count()
+    other = (b.coarse_all & ~a.coarse_any).bit_count()
+    if 1.0 - (miss if miss > other else other) / top >= coarse_key:
+        return False
+    if same:  # the spelling similarity, an Indel ratio: each letter one string lacks is one edit
+        n = a.form_len + b.form_len
+        if not n:
+            return False
+        miss = (a.form_all & ~b.form_any).bit_count() + (b.form_all & ~a.form_any).bit_count()
+        return 1.0 - miss / n < floor - _EPS
+    ar, lat = (a, b) if a_ar else (b, a)
+    if not ar.spell_len:
+        return True
+    miss = (ar.spell_all & ~lat.spell_any).bit_count() + (lat.spell_all & ~ar.spell_any).bit_count()
+    s = 1.0 - miss / (ar.spell_len + lat.spell_len)
+    return (s * s if s >= 0.9 else s * s * s) < floor - _EPS  # as the attested-spelling space discounts
+
+
+def _key_lo(need: float) -> float:
+    """The least edit similarity of a key pair that `_key_sim(..., need=need)` looks at."""
+    if need > VOWEL_BONUS:
+        lo = (need - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS
+        return lo if lo > _VOWEL_CHECK_MIN else _VOWEL_CHECK_MIN
+    return _VOWEL_CHECK_MIN
+
+
+def _key_bound(all_a: int, any_a: int, all_b: int, any_b: int, top: int) -> float:
+    """Upper bound of the edit similarity of every key pair of two parts, from their letter sets.
+
+    Most pairs of parts share next to nothing, and this settles them without comparing keys:
+    two keys are at least as many edits apart as one has letters the other lacks, so the letters
+    that every key of one part has and no key of the other has bound every pair at once.
+    """
+    miss = (all_a & ~any_b).bit_count()
+    other = (all_b & ~any_a).bit_count()
+    if other > miss:
+        miss = other
+    return 1.0 - miss / top + _EPS if top else 1.0
+
+
+def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[float, str]]:
+    """[token_similarity(x, y, floor) for y in ys]: the same results and cache entries, with x's
+    side read once and the letter-set bound (`_below`) inline, for the alignment of two names,
+    which asks for every pair of their parts and mostly meets pairs that share next to nothing."""
+    out: list[tuple[float, str]] = []
+    cache = _PAIR_CACHE
+    xs = x.script
+    xf = x.forms
+    x_ar = xs == AR
+    bounded = floor > 0.0 and not x.is_initial
+    ready = False  # x's side is read at the row's first miss (a row of cached pairs never needs it)
+    for y in ys:
+        key = (xs, xf, y.script, y.forms)
+        hit = cache.get(key)
+        if hit is not None:
+            if isinstance(hit, tuple):
+                out.append(hit)
+                continue
+            if hit <= floor:
+                out.append(_BELOW)
+                continue
+        res: tuple[float, str] | None = None
+        if bounded and not y.is_initial:  # `_below`, step by step
+            if not ready:
+                same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
+                x_len = x.key_len
+                k_all, k_any, c_all, c_any = x.key_all, x.key_any, x.coarse_all, x.coarse_any
+                f_all, f_any, f_len = x.form_all, x.form_any, x.form_len
+                s_all, s_any, s_len = x.spell_all, x.spell_any, x.spell_len
+                ready = True
+            top = x_len if x_len > y.key_len else y.key_len
+            if top:
+                same = x_ar == (y.script == AR)
+                miss = (k_all & ~y.key_any).bit_count()
+                other = (y.key_all & ~k_any).bit_count()
+                if 1.0 - (miss if miss > other else other) / top < (same_key if same else cross_key):
+                    miss = (c_all & ~y.coarse_any).bit_count()
+                    other = (y.coarse_all & ~c_any).bit_count()
+                    if 1.0 - (miss if miss > other else other) / top < coarse_key:
+                        if same:
+                            n = f_len + y.form_len
+                            if n:
+                                miss = (f_all & ~y.form_any).bit_count() + (y.form_all & ~f_any).bit_count()
+                                if 1.0 - miss / n < floor - _EPS:
+                                    res = _BELOW
+                        elif x_ar:
+                            if not s_len:
+                                res = _BELOW
+                            else:
+                                miss = (s_all & ~y.spell_any).bit_count() + (y.spell_all & ~s_any).bit_count()
+                                v = 1.0 - miss / (s_len + y.spell_len)
+                                if (v * v if v >= 0.9 else v * v * v) < floor - _EPS:
+                                    res = _BELOW
+                        elif not y.spell_len:
+                            res = _BELOW
+                        else:
+                            miss = (y.spell_all & ~s_any).bit_count() + (s_all & ~y.spell_any).bit_count()
+                            v = 1.0 - miss / (y.spell_len + s_len)
+                            if (v * v if v >= 0.9 else v * v * v) < floor - _EPS:
+                                res = _BELOW
+        if res is None:
+            res = _token_similarity(x, y, floor)
+        if len(cache) >= _PAIR_CACHE_MAX:
+            cache.clear()
+        if res[0] < floor:
+            cache[key] = floor
+            out.append(_BELOW)
+        else:
+            cache[key] = res
+            out.append(res)
+    return out
+
+
 def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
     """Exact when the result is >= floor. Each phonetic space is asked only for values that
-    could still win (beat the spelling result and the floor); see `_key_sim`."""
+    could still win (beat the spelling result and the floor); see `_key_sim`. A space whose keys
+    cannot reach what it is asked for (`_key_bounds`) is not asked: it would find nothing."""
     if a.is_initial:
         return _initial_sim(a, b), "initial"
     if b.is_initial:
         return _initial_sim(b, a), "initial"
     a_ar = a.script == AR
     b_ar = b.script == AR
+    top = a.key_len if a.key_len > b.key_len else b.key_len
     if a_ar == b_ar:
         s = _str_sim(a.forms, b.forms)
         if s >= 1.0:
             return 1.0, "spelling"
-        t = max(floor, s)
-        k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=t / SAME_SCRIPT_KEY_FACTOR)
-        t = max(t, k)
+        t = floor if floor > s else s
+        need = t / SAME_SCRIPT_KEY_FACTOR
+        if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) < _key_lo(need):
+            k = 0.0
+        else:
+            k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=need)
+            if k > t:
+                t = k
         # Taghi / Taqi (Persian gh = q)
-        if a.coarse_keys == a.keys and b.coarse_keys == b.keys:
+        if a.coarse_same and b.coarse_same:
             c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
         else:
-            c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=t / COARSE_FACTOR)
+            need = t / COARSE_FACTOR
+            if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) < _key_lo(need):
+                c = 0.0
+            else:
+                c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=need)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -228,15 +394,17 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
             return 1.0, space
         # a near miss to an attested spelling is weak evidence (sayad ~ saad)
         best = best**2 if best >= 0.9 else best**3
-    k = KEY_FACTOR * _key_sim(ar, lat, need=max(floor, best) / KEY_FACTOR)
-    if k > best:
-        best, space = k, "phonetic"
-    if ar.coarse_keys == ar.keys and lat.coarse_keys == lat.keys:
-        c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
-    else:
-        c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=max(floor, best) / COARSE_FACTOR)
-    if c > best:
-        best, space = c, "coarse phonetic"
+    need = (floor if floor > best else best) / KEY_FACTOR
+    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= _key_lo(need):
+        k = KEY_FACTOR * _key_sim(ar, lat, need=need)
+        if k > best:
+            best, space = k, "phonetic"
+    if not (ar.coarse_same and lat.coarse_same):  # else the coarse space cannot win (see above)
+        need = (floor if floor > best else best) / COARSE_FACTOR
+        if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= _key_lo(need):
+            c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=need)
+            if c > best:
+                best, space = c, "coarse phonetic"
     # (below the floor the discount cannot matter: the pair is rejected either way)
     if best >= floor and best > 0.0 and _spelling_of_another(ar.forms, lat.forms):
         return best * FOREIGN_SPELLING_FACTOR, space + ", spelling of another name"

@@ -6,7 +6,7 @@ shared between every name (and every index record) that uses the token.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from taawun.names.normalize import fold_arabic
@@ -17,7 +17,11 @@ from taawun.names.tables import key_weight, spellings
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """An analysed name part."""
+    """An analysed name part.
+
+    The fields after `source` are derived from the others (not compared, not shown): they are
+    kept on the token because part comparison reads them for every pair of parts it meets.
+    """
 
     script: str  # "ar", "lat" or "other" (transliterated with anyascii)
     forms: tuple[str, ...]  # canonical readings, primary first (folded for Arabic)
@@ -27,14 +31,45 @@ class Token:
     spellings: tuple[str, ...]  # attested Latin spellings (Arabic tokens only)
     weight: float  # rarity weight
     source: str
+    text: str = field(compare=False, repr=False)  # the primary reading, forms[0]
+    is_initial: bool = field(compare=False, repr=False)  # a one-letter non-Arabic part
+    # Letter sets of the phonetic keys as bit masks (a bit per letter): letters in every key, in
+    # some key, and the same for the coarse keys; and the longest key's length. They bound the
+    # edit similarity of any key pair of two tokens without comparing the keys (`similarity`).
+    key_all: int = field(compare=False, repr=False)
+    key_any: int = field(compare=False, repr=False)
+    coarse_all: int = field(compare=False, repr=False)
+    coarse_any: int = field(compare=False, repr=False)
+    key_len: int = field(compare=False, repr=False)
+    coarse_same: bool = field(compare=False, repr=False)  # coarse_keys == keys
+    # The same for the spellings compared letter by letter: the forms of a Latin part, the attested
+    # Latin spellings of an Arabic one (`spell_*`) and its folded forms (`form_*`); with the length
+    # of the longest.
+    spell_all: int = field(compare=False, repr=False)
+    spell_any: int = field(compare=False, repr=False)
+    spell_len: int = field(compare=False, repr=False)
+    form_all: int = field(compare=False, repr=False)
+    form_any: int = field(compare=False, repr=False)
+    form_len: int = field(compare=False, repr=False)
 
-    @property
-    def text(self) -> str:
-        return self.forms[0]
 
-    @property
-    def is_initial(self) -> bool:
-        return self.script != AR and len(self.forms[0]) == 1
+def _letter_masks(words: tuple[str, ...], mod: int = 31) -> tuple[int, int]:
+    """(letters in every word, letters in some word) as bit masks, bit ord % mod per letter.
+
+    31 gives the key symbols (A-Z, 0) and the Latin letters distinct bits below 30, so the masks
+    stay one-digit ints (61 serves Arabic letters). A bit two letters share could only weaken a
+    bound drawn from the masks, never make it wrong. (Set operations in C: an Arabic part can have
+    dozens of attested spellings.)
+    """
+    if not words:
+        return 0, 0
+    every = 0
+    for c in set(words[0]).intersection(*words[1:]):
+        every |= 1 << (ord(c) % mod)
+    some = 0
+    for c in set("".join(words)):
+        some |= 1 << (ord(c) % mod)
+    return every, some
 
 
 @lru_cache(maxsize=300_000)
@@ -60,15 +95,35 @@ def _analyse(script: str, forms: tuple[str, ...], source: str) -> Token:
     weight = min((key_weight(k) for k in uniq), default=1.0)
     if script != AR and len(forms[0]) == 1:
         weight = min(weight, 0.3)  # an initial identifies little
+    coarse_keys = tuple(coarse(k) for k in uniq)  # aligned with keys (and vowels)
+    key_all, key_any = _letter_masks(uniq)
+    coarse_all, coarse_any = _letter_masks(coarse_keys)
+    spelled = tuple(spell) if script == AR else forms
+    spell_all, spell_any = _letter_masks(spelled)
+    form_all, form_any = _letter_masks(forms, 61)
     return Token(
         script=script,
         forms=forms,
         keys=uniq,
         vowels=tuple(shapes[k][1] for k in uniq),
-        coarse_keys=tuple(coarse(k) for k in uniq),  # aligned with keys (and vowels)
+        coarse_keys=coarse_keys,
         spellings=tuple(dict.fromkeys(spell)),
         weight=weight,
         source=source,
+        text=forms[0],
+        is_initial=script != AR and len(forms[0]) == 1,
+        key_all=key_all,
+        key_any=key_any,
+        coarse_all=coarse_all,
+        coarse_any=coarse_any,
+        key_len=max(map(len, uniq), default=0),
+        coarse_same=coarse_keys == uniq,
+        spell_all=spell_all,
+        spell_any=spell_any,
+        spell_len=max(map(len, spelled), default=0),
+        form_all=form_all,
+        form_any=form_any,
+        form_len=max(map(len, forms)),
     )
 
 
