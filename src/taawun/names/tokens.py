@@ -6,7 +6,7 @@ shared between every name (and every index record) that uses the token.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
 from taawun.names.normalize import fold_arabic
@@ -51,6 +51,21 @@ class Token:
     form_all: int = field(compare=False, repr=False)
     form_any: int = field(compare=False, repr=False)
     form_len: int = field(compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled as its field values: an index snapshot holds a token per distinct name part (hundreds
+        of thousands), and the dataclass's own state hook looks its fields up again for every token."""
+        return _restore_token, tuple(getattr(self, name) for name in _TOKEN_FIELDS)
+
+
+_TOKEN_FIELDS = tuple(f.name for f in fields(Token))
+
+
+def _restore_token(*values: object) -> Token:
+    token = object.__new__(Token)
+    for name, value in zip(_TOKEN_FIELDS, values, strict=True):
+        object.__setattr__(token, name, value)
+    return token
 
 
 def _letter_masks(words: tuple[str, ...], mod: int = 31) -> tuple[int, int]:
