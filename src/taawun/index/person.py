@@ -119,8 +119,9 @@ class PersonIndex:
         self._shared: dict[Any, Any] = {}  # interned nationality sets / birth dates
         self._entry_w: array = array("f")  # entry id -> total part weight
         self._records: list[_Record | None] = []
-        self._births = array("i")  # record -> birth date packed as year * 10000 + month * 100 + day (0: none)
-        self._entry_births = array("i")  # entry -> its record's packed birth date (one read per candidate)
+        # entry -> its record's birth date packed as year * 10000 + month * 100 + day (0: none): one read
+        # per candidate
+        self._entry_births = array("i")
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
         self._lut = np.zeros((0, 2), dtype=np.float32)
@@ -142,7 +143,8 @@ class PersonIndex:
             if record_id in self._rid:
                 self.remove(record_id)
             rid = len(self._records)
-            packed = pack_date(parse_date(birth_date))
+            birth = self._share(parse_date(birth_date))
+            packed = pack_date(birth)
             entries: list[int] = []
             entry_names: list[str] = []
             for name in names_t:
@@ -167,13 +169,12 @@ class PersonIndex:
                     names=names_t,
                     entries=tuple(entries),
                     entry_names=tuple(entry_names),
-                    birth=self._share(parse_date(birth_date)),
+                    birth=birth,
                     nationalities=self._share(normalise_nationalities(list(nationalities or ()))),
                     sex=sex,
                     birth_raw=birth_date,
                 )
             )
-            self._births.append(packed)
             self._rid[record_id] = rid
 
     def _part_ids(self, name: str) -> tuple[int, ...]:
@@ -406,13 +407,11 @@ class PersonIndex:
             return 0.0
 
         base = num / den
-        if round(base, 6) < floor and (  # the order factor only lowers it: no need to work it out
-            nq == ne
-            or matched >= max(nq, ne)
-            or (matched >= min(nq, ne) and not poor)
-            or not self._join_may_help(qtoks, tids, aligned, floor)
-        ):
-            return round(base, 6)
+        # `align` tries a join only where the names differ in length, a part of the longer is left
+        # over, and a part of the shorter is unmatched or matched poorly
+        no_join = nq == ne or matched >= max(nq, ne) or (matched >= min(nq, ne) and not poor)
+        if round(base, 6) < floor and (no_join or not self._join_may_help(qtoks, tids, aligned, floor)):
+            return round(base, 6)  # the order factor only lowers it: no need to work it out
 
         def pair_sim(i: int, j: int) -> float:
             v = sims[i].get(tids[j], lazy.get((i, j)))
@@ -420,9 +419,7 @@ class PersonIndex:
 
         greedy = round(base * order_factor(aligned, pair_sim), 6)
         if (
-            nq == ne
-            or matched >= max(nq, ne)
-            or (matched >= min(nq, ne) and not poor)
+            no_join
             or greedy < REPAIR_MIN  # `align` only tries joins from there on
             or not self._join_may_help(qtoks, tids, aligned, max(greedy, floor))
         ):
@@ -493,8 +490,8 @@ class PersonIndex:
                               if self._postings[t]] or [np.zeros(0, dtype=np.int32)])
         births = np.frombuffer(self._entry_births, dtype=np.int32)[ids]
         year = qdate.year * 10000  # every agreement that lifts a score is within the same year
-        ids = ids[(births >= year) & (births < year + 10000)]
-        births = np.frombuffer(self._entry_births, dtype=np.int32)[ids]
+        same_year = (births >= year) & (births < year + 10000)
+        ids, births = ids[same_year], births[same_year]
         return ids[date_effects(qdate, births) > 0]
 
     def _candidates(
@@ -591,18 +588,27 @@ class PersonIndex:
             sums[:, col] = acc[all_ids]
             acc[all_ids] = 0.0
         del ids  # release the buffer views before postings can grow again
-        return all_ids, self._approx(qtoks, all_ids, sums, qdate)
+        total_w = self._total_weights(qtoks, all_ids)
+        return all_ids, self._approx(all_ids, sums, total_w, self._date_effects(qdate, all_ids))
 
-    def _approx(self, qtoks: Sequence[Token], cand: np.ndarray, sums: np.ndarray, qdate: PartialDate | None
+    def _total_weights(self, qtoks: Sequence[Token], cand: np.ndarray) -> np.ndarray:
+        """Per candidate: the query's and the entry's part weights together."""
+        return sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
+
+    def _date_effects(self, qdate: PartialDate | None, cand: np.ndarray) -> np.ndarray | None:
+        """Per candidate: how its record's birth date moves a score (`combine`); None without a query date."""
+        if qdate is None:
+            return None
+        return date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
+
+    def _approx(self, cand: np.ndarray, sums: np.ndarray, total_w: np.ndarray, effect: np.ndarray | None
                 ) -> np.ndarray:
         """Approximate scores from each candidate's (weighted similarity, weight) over its listed pairs,
         in the score's shape (matched weight in full, the rest left over on either side at ALPHA),
         moved by the birth date as `combine` will move it; removed entries get -1."""
         matched = sums[:, 1]
-        total_w = sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
         approx = sums[:, 0] / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
-        if qdate is not None:  # among many alike names, the one born that day is the likely one
-            effect = date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
+        if effect is not None:  # among many alike names, the one born that day is the likely one
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
         approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
         return approx
@@ -643,12 +649,13 @@ class PersonIndex:
         part_ids = flat[pos]
         sums = np.add.reduceat(lookup[part_ids], ends - lens)  # per candidate: (sim * weight, weight) matched
         lookup[touched] = 0.0
-        approx = self._approx(qtoks, cand, sums, qdate)
-        total_w = sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
+        total_w = self._total_weights(qtoks, cand)
+        effect = self._date_effects(qdate, cand)
+        approx = self._approx(cand, sums, total_w, effect)
         rest = np.maximum(total_w - sums[:, 1], 0.0)
         lowest = np.full(len(cand), floor, dtype=np.float32)  # the name score each candidate needs
-        if qdate is not None and undated_floor > floor:  # where the date does not help, the undated floor
-            lowest[date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand]) <= 0] = undated_floor
+        if effect is not None and undated_floor > floor:  # where the date does not help, the undated floor
+            lowest[effect <= 0] = undated_floor
         # A bound of the exact score of the names that no join can change (as many parts as the
         # query): its unlisted pairs are below CAND_MIN_SIM (below INITIAL_SIM where an initial
         # takes part), so at best the leftover weight pairs at that, and the rest only lowers it
@@ -808,11 +815,8 @@ class PersonIndex:
         idx._tok_start = state["tok_start"]
         idx._entry_w = state["entry_w"]
         idx._records = state["records"]
-        idx._births = array("i", (pack_date(r.birth if r is not None else None) for r in idx._records))
-        rec_births = np.frombuffer(idx._births, dtype=np.int32)
-        entry_rec = np.frombuffer(idx._entry_rec, dtype=np.int32)
-        idx._entry_births = array("i", rec_births[np.maximum(entry_rec, 0)].tobytes())
-        del rec_births, entry_rec
+        births = np.array([pack_date(r.birth if r is not None else None) for r in idx._records] or [0], dtype=np.int32)
+        idx._entry_births = array("i", births[np.maximum(np.frombuffer(idx._entry_rec, dtype=np.int32), 0)].tobytes())
         idx._dead_entries = state["dead"]
         idx._rid = {r.record_id: i for i, r in enumerate(idx._records) if r is not None}
         return idx

@@ -72,6 +72,9 @@ _DATE_EFFECT = {
 }
 
 
+_SHARED_NATIONALITY_EFFECT = 0.1  # multiplier on the gap to 1 when a nationality is shared
+
+
 def pack_date(date: PartialDate | None) -> int:
     """A date as one int, year * 10000 + month * 100 + day (missing parts 0; no date 0), for arrays."""
     if date is None:
@@ -136,7 +139,7 @@ def combine(
     effect = _DATE_EFFECT[d]
     score = score + (1 - score) * effect if effect >= 0 else score * (1 + effect)
     if n == "shared":
-        score += (1 - score) * 0.1
+        score += (1 - score) * _SHARED_NATIONALITY_EFFECT
     elif n == "different":
         score *= 0.95
     if s == "different":
@@ -164,7 +167,7 @@ def lowest_name_score(total: float, date: PartialDate | None, nationalities: fro
     search may skip it (far fewer candidates than the general floor). Inverts combine's upward
     moves: 1 - score = (1 - name) * (1 - date effect) * (0.9 when a nationality is shared).
     """
-    room = (1.0 - _best_date_effect(date)) * (0.9 if nationalities else 1.0)
+    room = (1.0 - _best_date_effect(date)) * (1.0 - _SHARED_NATIONALITY_EFFECT if nationalities else 1.0)
     return max(0.0, 1.0 - (1.0 - total) / room - 1e-6)  # the hair covers combine's rounding
 
 
