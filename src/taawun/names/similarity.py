@@ -279,15 +279,13 @@ def _key_bound(all_a: int, any_a: int, all_b: int, any_b: int, top: int) -> floa
 
 def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[float, str]]:
     """[token_similarity(x, y, floor) for y in ys]: the same results and cache entries, with x's
-    side read once and the letter-set bound (`_below`) inline, for the alignment of two names,
-    which asks for every pair of their parts and mostly meets pairs that share next to nothing."""
+    side of the cache key read once, for the alignment of two names, which asks for every pair of
+    their parts and mostly meets pairs that share next to nothing (settled by `_below`)."""
     out: list[tuple[float, str]] = []
     cache = _PAIR_CACHE
     xs = x.script
     xf = x.forms
-    x_ar = xs == AR
     bounded = floor > 0.0 and not x.is_initial
-    ready = False  # x's side is read at the row's first miss (a row of cached pairs never needs it)
     for y in ys:
         key = (xs, xf, y.script, y.forms)
         hit = cache.get(key)
@@ -298,47 +296,8 @@ def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[
             if hit <= floor:
                 out.append(_BELOW)
                 continue
-        res: tuple[float, str] | None = None
-        if bounded and not y.is_initial:  # `_below`, step by step
-            if not ready:
-                same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
-                x_len = x.key_len
-                k_all, k_any, c_all, c_any = x.key_all, x.key_any, x.coarse_all, x.coarse_any
-                f_all, f_any, f_len = x.form_all, x.form_any, x.form_len
-                s_all, s_any, s_len = x.spell_all, x.spell_any, x.spell_len
-                ready = True
-            top = x_len if x_len > y.key_len else y.key_len
-            if top:
-                same = x_ar == (y.script == AR)
-                miss = (k_all & ~y.key_any).bit_count()
-                other = (y.key_all & ~k_any).bit_count()
-                if 1.0 - (miss if miss > other else other) / top < (same_key if same else cross_key):
-                    miss = (c_all & ~y.coarse_any).bit_count()
-                    other = (y.coarse_all & ~c_any).bit_count()
-                    if 1.0 - (miss if miss > other else other) / top < coarse_key:
-                        if same:
-                            n = f_len + y.form_len
-                            if n:
-                                miss = (f_all & ~y.form_any).bit_count() + (y.form_all & ~f_any).bit_count()
-                                if 1.0 - miss / n < floor - _EPS:
-                                    res = _BELOW
-                        elif x_ar:
-                            if not s_len:
-                                res = _BELOW
-                            else:
-                                miss = (s_all & ~y.spell_any).bit_count() + (y.spell_all & ~s_any).bit_count()
-                                v = 1.0 - miss / (s_len + y.spell_len)
-                                if (v * v if v >= 0.9 else v * v * v) < floor - _EPS:
-                                    res = _BELOW
-                        elif not y.spell_len:
-                            res = _BELOW
-                        else:
-                            miss = (y.spell_all & ~s_any).bit_count() + (s_all & ~y.spell_any).bit_count()
-                            v = 1.0 - miss / (y.spell_len + s_len)
-                            if (v * v if v >= 0.9 else v * v * v) < floor - _EPS:
-                                res = _BELOW
-        if res is None:
-            res = _token_similarity(x, y, floor)
+        settled = bounded and not y.is_initial and _below(x, y, floor)
+        res = _BELOW if settled else _token_similarity(x, y, floor)
         if len(cache) >= _PAIR_CACHE_MAX:
             cache.clear()
         if res[0] < floor:
