@@ -233,13 +233,9 @@ def _below(a: Token, b: Token, floor: float) -> bool:
     a_ar = a.script == AR
     same = a_ar == (b.script == AR)
     same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
-    miss = (a.key_all & ~b.key_any).bit_count()
-    other = (b.key_all & ~a.key_any).bit_count()
-    if 1.0 - (miss if miss > other else other) / top >= (same_key if same else cross_key):
+    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= (same_key if same else cross_key):
         return False
-    miss = (a.coarse_all & ~b.coarse_any).bit_count()
-    other = (b.coarse_all & ~a.coarse_any).bit_count()
-    if 1.0 - (miss if miss > other else other) / top >= coarse_key:
+    if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= coarse_key:
         return False
     if same:  # the spelling similarity, an Indel ratio: each letter one string lacks is one edit
         n = a.form_len + b.form_len
