@@ -13,6 +13,7 @@ lists of all vocabulary parts up front, since nearly every query part is one of 
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 import numpy as np
@@ -233,6 +234,35 @@ class _Column:
         l1 = totals + np.int16(int(vec.sum(dtype=np.int16))) - 2 * shared
         return l1 <= table[lens]
 
+    def state(self) -> dict[str, Any]:
+        """The column as it stands, in bulk: owners and the filing log as flat arrays, the letter-count
+        matrices as they are (made one string at a time, the dearest part to remake); the length-sorted
+        copy is remade from them on first use (one numpy sort)."""
+        flat = array("i")
+        starts = array("q", [0])
+        for tids in self.owners:
+            flat.extend(tids)
+            starts.append(len(flat))
+        return {"strs": self.strs, "owners": flat, "owner_starts": starts, "log_rows": array("i", self._log_rows),
+                "log_tids": array("i", self._log_tids), "letters": self._letters,
+                "counts": self._counts[: self._rows], "lens": self._lens[: self._rows]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Column:
+        c = cls()
+        c.strs = state["strs"]
+        c._row = dict(zip(c.strs, range(len(c.strs)), strict=True))
+        flat = state["owners"].tolist()
+        bounds = state["owner_starts"].tolist()
+        c.owners = [flat[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        c._log_rows = state["log_rows"].tolist()
+        c._log_tids = state["log_tids"].tolist()
+        c._letters = state["letters"]
+        c._counts = state["counts"]
+        c._lens = state["lens"]
+        c._rows = len(c._lens)
+        return c
+
     def matching(self, queries: tuple[str, ...], indel: bool, cutoff: float, start: int, out: set[int]) -> None:
         """Add to `out` the tokens filed from log position `start` on with a string that reaches
         `cutoff` against a query string: by InDel ratio (`indel`) or by normalised Levenshtein
@@ -402,12 +432,40 @@ class Vocabulary:
                 self._known[(tok.script, tok.forms, min_sim)] = (sizes, made)
 
     def state(self) -> dict[str, Any]:
-        return {"tokens": self.tokens, "known": self._known}
+        """What a snapshot keeps: the tokens, the columns as they stand (remaking them token by token
+        costs more than reading them), and the similar-part lists of vocabulary parts in flat arrays
+        (in list order: the index sums scores in that order), keyed by token id."""
+        tids, floors, size_codes = array("i"), array("d"), array("i")
+        starts, similar, sims = array("q", [0]), array("i"), array("d")
+        sizes: dict[tuple[int, ...], int] = {}
+        for (script, forms, floor), (made_at, found) in self._known.items():
+            tids.append(self._ids[(script, forms)])
+            floors.append(floor)
+            size_codes.append(sizes.setdefault(made_at, len(sizes)))
+            similar.extend(found.keys())
+            sims.extend(found.values())
+            starts.append(len(similar))
+        return {"tokens": self.tokens, "initials": array("i", self._initials),
+                "columns": [c.state() for c in self._columns()],
+                "known": {"tids": tids, "floors": floors, "sizes": list(sizes), "size_codes": size_codes,
+                          "starts": starts, "similar": similar, "sims": sims}}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Vocabulary:
         v = cls()
-        for tok in state["tokens"]:
-            v.intern(tok)
-        v._known = state.get("known", {})  # column logs replay identically, so the sizes stay valid
+        toks: list[Token] = state["tokens"]
+        v.tokens = toks
+        v._ids = {(t.script, t.forms): i for i, t in enumerate(toks)}
+        v._initials = state["initials"].tolist()
+        v._forms_ar, v._forms_lat, v._spellings, v._keys, v._coarse = (_Column.from_state(c) for c in state["columns"])
+        k = state["known"]
+        similar, sims = k["similar"].tolist(), k["sims"].tolist()
+        bounds = k["starts"].tolist()
+        sizes = k["sizes"]
+        known = v._known
+        for n, (tid, floor, code) in enumerate(zip(k["tids"].tolist(), k["floors"].tolist(), k["size_codes"].tolist(),
+                                                   strict=True)):
+            a, b = bounds[n], bounds[n + 1]
+            tok = toks[tid]
+            known[(tok.script, tok.forms, floor)] = (sizes[code], dict(zip(similar[a:b], sims[a:b], strict=True)))
         return v
