@@ -762,6 +762,8 @@ class PersonIndex:
             state = {
                 "version": _SNAPSHOT_VERSION,
                 "vocab": self._vocab.state(),
+                "parts": list(self._by_part),
+                "part_tids": array("i", self._by_part.values()),
                 "postings": self._postings,
                 "entry_rec": self._entry_rec,
                 "tok_flat": self._tok_flat,
@@ -783,6 +785,8 @@ class PersonIndex:
                 raise ValueError("unsupported PersonIndex snapshot version")
             idx = cls()
             idx._vocab = Vocabulary.from_state(state["vocab"])
+            # the parts already analysed: catching up on the store's changes after a start analyses only new ones
+            idx._by_part = dict(zip(state["parts"], state["part_tids"].tolist(), strict=True))
             idx._postings = state["postings"]
             idx._entry_rec = state["entry_rec"]
             idx._tok_flat = state["tok_flat"]
