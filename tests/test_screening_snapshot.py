@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,19 @@ def test_snapshot_round_trip_and_engine_mismatch_rebuilds(
     fresh = screening_index.load_or_build(engine)
     assert _hit_ids(fresh)[:1] == [rec["id"]]
     assert fresh.seq >= built.seq
+
+
+def test_a_person_index_snapshot_of_another_format_rebuilds(
+    client: TestClient, users: dict[str, User], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same name engine, older index format (the engine digest covers names/, not index/): refused, rebuilt."""
+    rec = client.post("/api/v1/records", json=WANTED, headers=users["mar_officer"].headers).json()
+    built, _ = build_from(engine)
+    built.save(tmp_path)
+    with open(tmp_path / "persons.idx", "wb") as fh:
+        pickle.dump({"version": 4, "records": []}, fh)
+    with pytest.raises(ValueError, match="unsupported PersonIndex snapshot version"):
+        ScreeningIndex.load(tmp_path)
+    monkeypatch.setenv("TAAWUN_INDEX_DIR", str(tmp_path))
+    fresh = screening_index.load_or_build(engine)
+    assert _hit_ids(fresh)[:1] == [rec["id"]]

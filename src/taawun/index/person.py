@@ -9,16 +9,20 @@ postings of very common parts (Mohammed, Ali) are only read when a query has not
 
 from __future__ import annotations
 
+import gc
 import pickle
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from taawun.index.records import Record as _Record
+from taawun.index.records import RecordTable
 from taawun.index.vocab import Vocabulary
 from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
 from taawun.names.attributes import (
@@ -47,7 +51,7 @@ from taawun.names.segment import segment
 from taawun.names.similarity import INITIAL_SIM, token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
-_SNAPSHOT_VERSION = 4  # 4: Token carries derived fields (key letter masks)
+_SNAPSHOT_VERSION = 5  # 4: Token carries derived fields (key letter masks); 5: records and vocabulary in columns
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
 CAND_MIN_SIM = 0.75  # parts this alike open candidates; weaker likenesses only refine exact scores
 _SMALL = 80  # up to this many postings, score every candidate exactly
@@ -95,18 +99,6 @@ class Hit:
         return f"Hit(record_id={self.record_id!r}, score={self.score!r})"
 
 
-@dataclass(slots=True)
-class _Record:
-    record_id: str
-    names: tuple[str, ...]
-    entries: tuple[int, ...]
-    entry_names: tuple[str, ...]  # the name each entry was made from
-    birth: PartialDate | None
-    nationalities: frozenset[str]
-    sex: str | None
-    birth_raw: str | None
-
-
 class PersonIndex:
     """Thread-safe (one RLock) index of persons for name screening."""
 
@@ -120,9 +112,8 @@ class PersonIndex:
         # _tok_flat[_tok_start[e] : _tok_start[e + 1]] (a sentinel closes the last entry)
         self._tok_flat: array = array("i")
         self._tok_start: array = array("q", [0])
-        self._shared: dict[Any, Any] = {}  # interned nationality sets / birth dates
         self._entry_w: array = array("f")  # entry id -> total part weight
-        self._records: list[_Record | None] = []
+        self._records = RecordTable()  # internal record id -> the person (None: removed)
         # entry -> its record's birth date packed as year * 10000 + month * 100 + day (0: none): one read
         # per candidate
         self._entry_births = array("i")
@@ -151,11 +142,10 @@ class PersonIndex:
             if record_id in self._rid:
                 self.remove(record_id)
             rid = len(self._records)
-            birth = self._share(parse_date(birth_date))
-            packed = pack_date(birth)
-            entries: list[int] = []
-            entry_names: list[str] = []
-            for name in names_t:
+            packed = pack_date(parse_date(birth_date))
+            first = len(self._tok_start) - 1
+            made = bytearray(len(names_t))
+            for k, name in enumerate(names_t):
                 tids = self._part_ids(name)
                 if not tids:
                     continue
@@ -169,20 +159,9 @@ class PersonIndex:
                 self._entry_w.append(sum(self._vocab.tokens[t].weight for t in tids))
                 for tid in set(tids):
                     self._postings[tid].append(eid)
-                entries.append(eid)
-                entry_names.append(name)
-            self._records.append(
-                _Record(
-                    record_id=record_id,
-                    names=names_t,
-                    entries=tuple(entries),
-                    entry_names=tuple(entry_names),
-                    birth=birth,
-                    nationalities=self._share(normalise_nationalities(list(nationalities or ()))),
-                    sex=sex,
-                    birth_raw=birth_date,
-                )
-            )
+                made[k] = 1
+            self._records.append(record_id, names_t, made, first, birth_date,
+                                 normalise_nationalities(list(nationalities or ())), sex)
             self._rid[record_id] = rid
 
     def _part_ids(self, name: str) -> tuple[int, ...]:
@@ -200,12 +179,6 @@ class PersonIndex:
             out.append(tid)
         return tuple(out)
 
-    def _share(self, value: Any) -> Any:
-        """One shared object per distinct value: millions of records repeat a few hundred."""
-        if value is None:
-            return None
-        return self._shared.setdefault(value, value)
-
     def _entry_tids(self, eid: int) -> array:
         return self._tok_flat[self._tok_start[eid] : self._tok_start[eid + 1]]
 
@@ -215,12 +188,11 @@ class PersonIndex:
             rid = self._rid.pop(record_id, None)
             if rid is None:
                 return False
-            rec = self._records[rid]
-            self._records[rid] = None
-            if rec is not None:
-                for eid in rec.entries:
-                    self._entry_rec[eid] = -1
-                self._dead_entries += len(rec.entries)
+            entries = self._records.entries(rid)
+            self._records.discard(rid)
+            for eid in entries:
+                self._entry_rec[eid] = -1
+            self._dead_entries += len(entries)
             if self._dead_entries > 1000 and self._dead_entries > len(self._entry_rec) // 3:
                 self._compact()
             return True
@@ -847,39 +819,57 @@ class PersonIndex:
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        """Write a snapshot for a fast start."""
-        with self._lock:
+        """Write a snapshot for a fast start: the index's own arrays and columns, which load in bulk
+        (no per-record object, nothing recomputed)."""
+        with self._lock, _no_gc(), open(path, "wb") as fh:
             state = {
                 "version": _SNAPSHOT_VERSION,
                 "vocab": self._vocab.state(),
+                "parts": list(self._by_part),
+                "part_tids": array("i", self._by_part.values()),
                 "postings": self._postings,
                 "entry_rec": self._entry_rec,
                 "tok_flat": self._tok_flat,
                 "tok_start": self._tok_start,
                 "entry_w": self._entry_w,
-                "records": self._records,
+                "entry_births": self._entry_births,
+                "records": self._records.state(),
                 "dead": self._dead_entries,
             }
-            with open(path, "wb") as fh:
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, path: str | Path) -> PersonIndex:
-        """Read a snapshot written by `save`."""
-        with open(path, "rb") as fh:
-            state = pickle.load(fh)
-        if state.get("version") != _SNAPSHOT_VERSION:
-            raise ValueError("unsupported PersonIndex snapshot version")
-        idx = cls()
-        idx._vocab = Vocabulary.from_state(state["vocab"])
-        idx._postings = state["postings"]
-        idx._entry_rec = state["entry_rec"]
-        idx._tok_flat = state["tok_flat"]
-        idx._tok_start = state["tok_start"]
-        idx._entry_w = state["entry_w"]
-        idx._records = state["records"]
-        births = np.array([pack_date(r.birth if r is not None else None) for r in idx._records] or [0], dtype=np.int32)
-        idx._entry_births = array("i", births[np.maximum(np.frombuffer(idx._entry_rec, dtype=np.int32), 0)].tobytes())
-        idx._dead_entries = state["dead"]
-        idx._rid = {r.record_id: i for i, r in enumerate(idx._records) if r is not None}
+        """Read a snapshot written by `save` (ValueError for another snapshot version)."""
+        with _no_gc():
+            with open(path, "rb") as fh:
+                state = pickle.load(fh)
+            if not isinstance(state, dict) or state.get("version") != _SNAPSHOT_VERSION:
+                raise ValueError("unsupported PersonIndex snapshot version")
+            idx = cls()
+            idx._vocab = Vocabulary.from_state(state["vocab"])
+            # the parts already analysed: catching up on the store's changes after a start analyses only new ones
+            idx._by_part = dict(zip(state["parts"], state["part_tids"].tolist(), strict=True))
+            idx._postings = state["postings"]
+            idx._entry_rec = state["entry_rec"]
+            idx._tok_flat = state["tok_flat"]
+            idx._tok_start = state["tok_start"]
+            idx._entry_w = state["entry_w"]
+            idx._entry_births = state["entry_births"]
+            idx._records = RecordTable.from_state(state["records"])
+            idx._dead_entries = state["dead"]
+            idx._rid = idx._records.live_ids()
         return idx
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: unpickling a snapshot makes millions of objects and no garbage,
+    and each collection it triggers would walk all of them again (the better part of a load's time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

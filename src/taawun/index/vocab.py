@@ -13,6 +13,8 @@ lists of all vocabulary parts up front, since nearly every query part is one of 
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -233,6 +235,35 @@ class _Column:
         l1 = totals + np.int16(int(vec.sum(dtype=np.int16))) - 2 * shared
         return l1 <= table[lens]
 
+    def state(self) -> dict[str, Any]:
+        """The column as it stands, in bulk: owners and the filing log as flat arrays, the letter-count
+        matrices as they are (made one string at a time, the dearest part to remake); the length-sorted
+        copy is remade from them on first use (one numpy sort)."""
+        flat = array("i")
+        starts = array("q", [0])
+        for tids in self.owners:
+            flat.extend(tids)
+            starts.append(len(flat))
+        return {"strs": self.strs, "owners": flat, "owner_starts": starts, "log_rows": array("i", self._log_rows),
+                "log_tids": array("i", self._log_tids), "letters": self._letters,
+                "counts": self._counts[: self._rows], "lens": self._lens[: self._rows]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Column:
+        c = cls()
+        c.strs = state["strs"]
+        c._row = dict(zip(c.strs, range(len(c.strs)), strict=True))
+        flat = state["owners"].tolist()
+        bounds = state["owner_starts"].tolist()
+        c.owners = [flat[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        c._log_rows = state["log_rows"].tolist()
+        c._log_tids = state["log_tids"].tolist()
+        c._letters = state["letters"]
+        c._counts = state["counts"]
+        c._lens = state["lens"]
+        c._rows = len(c._lens)
+        return c
+
     def matching(self, queries: tuple[str, ...], indel: bool, cutoff: float, start: int, out: set[int]) -> None:
         """Add to `out` the tokens filed from log position `start` on with a string that reaches
         `cutoff` against a query string: by InDel ratio (`indel`) or by normalised Levenshtein
@@ -273,6 +304,96 @@ class _Column:
             out.update(t for r, t in zip(self._log_rows[start:], self._log_tids[start:], strict=True) if r in good)
 
 
+class _KnownLists(Mapping[_CacheKey, _Cached]):
+    """The similar-part lists of vocabulary parts, by (script, forms, floor), as `Vocabulary.similar` reads
+    and files them (`get`, item assignment).
+
+    Lists read from a snapshot stay packed in flat arrays until first asked for: a million-person
+    index lists ~3M pairs, which as dicts of Python ints and floats cost ~250 MB per worker and half a
+    second to make at every start, while a worker's queries read a small share of them.
+    """
+
+    __slots__ = ("_made", "_packed", "_sizes", "_size_codes", "_starts", "_similar", "_sims")
+
+    def __init__(self) -> None:
+        self._made: dict[_CacheKey, _Cached] = {}
+        self._packed: dict[_CacheKey, int] = {}  # key -> its list's number in the arrays below
+        self._sizes: list[tuple[int, ...]] = []
+        self._size_codes = array("i")
+        self._starts = array("q", [0])
+        self._similar = array("i")
+        self._sims = array("d")
+
+    def _unpack(self, n: int) -> _Cached:
+        a, b = self._starts[n], self._starts[n + 1]
+        found = dict(zip(self._similar[a:b].tolist(), self._sims[a:b].tolist(), strict=True))
+        return self._sizes[self._size_codes[n]], found
+
+    def get(self, key: _CacheKey, default: _Cached | None = None) -> _Cached | None:  # type: ignore[override]
+        got = self._made.get(key)
+        if got is None:
+            n = self._packed.pop(key, None)
+            if n is None:
+                return default
+            got = self._made[key] = self._unpack(n)
+        return got
+
+    def __getitem__(self, key: _CacheKey) -> _Cached:
+        got = self.get(key)
+        if got is None:
+            raise KeyError(key)
+        return got
+
+    def __setitem__(self, key: _CacheKey, value: _Cached) -> None:
+        self._packed.pop(key, None)
+        self._made[key] = value
+
+    def __len__(self) -> int:
+        return len(self._made) + len(self._packed)  # a key is in one of them, never both
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._made or key in self._packed
+
+    def __iter__(self) -> Iterator[_CacheKey]:
+        return iter([*self._made, *self._packed])  # a copy: reading a packed list moves its key
+
+    def clear(self) -> None:
+        self._made.clear()
+        self._packed.clear()
+
+    def _every(self) -> Iterator[tuple[_CacheKey, _Cached]]:
+        """Every list, packed ones unpacked on the fly and not kept (a snapshot of a loaded index
+        does not make them all)."""
+        yield from self._made.items()
+        for key, n in self._packed.items():
+            yield key, self._unpack(n)
+
+    def state(self, tid_of: Callable[[str, tuple[str, ...]], int]) -> dict[str, Any]:
+        """Flat arrays (keyed by the token id of each list's part, in list order: the index sums scores in
+        that order)."""
+        tids, floors, size_codes = array("i"), array("d"), array("i")
+        starts, similar, sims = array("q", [0]), array("i"), array("d")
+        sizes: dict[tuple[int, ...], int] = {}
+        for (script, forms, floor), (made_at, found) in self._every():
+            tids.append(tid_of(script, forms))
+            floors.append(floor)
+            size_codes.append(sizes.setdefault(made_at, len(sizes)))
+            similar.extend(found.keys())
+            sims.extend(found.values())
+            starts.append(len(similar))
+        return {"tids": tids, "floors": floors, "sizes": list(sizes), "size_codes": size_codes,
+                "starts": starts, "similar": similar, "sims": sims}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], tokens: list[Token]) -> _KnownLists:
+        k = cls()
+        k._sizes, k._size_codes, k._starts = state["sizes"], state["size_codes"], state["starts"]
+        k._similar, k._sims = state["similar"], state["sims"]
+        pairs = zip(state["tids"].tolist(), state["floors"].tolist(), strict=True)
+        k._packed = {(tokens[tid].script, tokens[tid].forms, floor): n for n, (tid, floor) in enumerate(pairs)}
+        return k
+
+
 class Vocabulary:
     """Interned tokens and the string columns scanned to find the tokens similar to a query part."""
 
@@ -290,7 +411,7 @@ class Vocabulary:
         # query token -> (column sizes when computed, similar ids); extended incrementally
         self._similar_cache: dict[_CacheKey, _Cached] = {}
         # the same for vocabulary parts (queries mostly are): never evicted, saved with the index
-        self._known: dict[_CacheKey, _Cached] = {}
+        self._known = _KnownLists()
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -402,12 +523,19 @@ class Vocabulary:
                 self._known[(tok.script, tok.forms, min_sim)] = (sizes, made)
 
     def state(self) -> dict[str, Any]:
-        return {"tokens": self.tokens, "known": self._known}
+        """What a snapshot keeps: the tokens, the columns as they stand (remaking them token by token
+        costs more than reading them), and the similar-part lists of vocabulary parts in flat arrays."""
+        return {"tokens": self.tokens, "initials": array("i", self._initials),
+                "columns": [c.state() for c in self._columns()],
+                "known": self._known.state(lambda script, forms: self._ids[(script, forms)])}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Vocabulary:
         v = cls()
-        for tok in state["tokens"]:
-            v.intern(tok)
-        v._known = state.get("known", {})  # column logs replay identically, so the sizes stay valid
+        toks: list[Token] = state["tokens"]
+        v.tokens = toks
+        v._ids = {(t.script, t.forms): i for i, t in enumerate(toks)}
+        v._initials = state["initials"].tolist()
+        v._forms_ar, v._forms_lat, v._spellings, v._keys, v._coarse = (_Column.from_state(c) for c in state["columns"])
+        v._known = _KnownLists.from_state(state["known"], toks)
         return v
