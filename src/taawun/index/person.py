@@ -248,9 +248,9 @@ class PersonIndex:
                 break
         return chosen
 
-    def _sources(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float
-                 ) -> tuple[list[int], list[int] | None]:
-        """Vocabulary parts whose postings hold every entry that can reach `floor`, chosen to be
+    def _sources(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floors: Sequence[float]
+                 ) -> list[tuple[list[int], list[int] | None]]:
+        """Per floor asked: vocabulary parts whose postings hold every entry that can reach it, chosen to be
         as few postings as the bound allows.
 
         If a record matches query part i with similarity below h_i, for every part in a chosen
@@ -269,7 +269,7 @@ class PersonIndex:
         treats a part matched below the listed similarities as unmatched (a general search at a low
         floor ranks likely names; it does not promise every weak one).
         """
-        need = (1.0 - floor) * sum(t.weight for t in qtoks)
+        total = sum(t.weight for t in qtoks)
         postings = self._postings
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
@@ -297,16 +297,20 @@ class PersonIndex:
             for entry in grown:  # keep only combinations that buy more slack than every cheaper one
                 if not front or entry[0] > front[-1][0] + 1e-12:
                     front.append(entry)
-        chosen_levels: tuple[tuple[int, float], ...] | None = None
-        for slack, _, chosen in front:  # by rising cost
-            if slack > need + 1e-9:
-                chosen_levels = chosen
-                break
-        prefix = None
-        if chosen_levels is None:
-            prefix = self._prefix(qtoks, floor)
-            chosen_levels = tuple((i, CAND_MIN_SIM) for i in prefix)
-        return [tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h], prefix
+        out: list[tuple[list[int], list[int] | None]] = []
+        for floor in floors:  # the front does not depend on the floor: one per query serves every floor asked
+            need = (1.0 - floor) * total
+            chosen_levels: tuple[tuple[int, float], ...] | None = None
+            for slack, _, chosen in front:  # by rising cost
+                if slack > need + 1e-9:
+                    chosen_levels = chosen
+                    break
+            prefix = None
+            if chosen_levels is None:
+                prefix = self._prefix(qtoks, floor)
+                chosen_levels = tuple((i, CAND_MIN_SIM) for i in prefix)
+            out.append(([tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h], prefix))
+        return out
 
     def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int],
                      floor: float = 0.0) -> float:
@@ -510,11 +514,14 @@ class PersonIndex:
         """
         if undated_floor is None:
             undated_floor = floor
-        sources, prefix = self._sources(qtoks, sims, undated_floor)
+        with_date = qdate is not None and floor < undated_floor
+        chosen = self._sources(qtoks, sims, (undated_floor, floor) if with_date else (undated_floor,))
+        sources, prefix = chosen[0]
         lists = [self._postings[tid] for tid in sources]
         dated: np.ndarray | None = None
-        if qdate is not None and floor < undated_floor:
-            dated = self._dated(self._sources(qtoks, sims, floor)[0], qdate)
+        if with_date:
+            assert qdate is not None
+            dated = self._dated(chosen[1][0], qdate)
         total = sum(len(p) for p in lists) + (0 if dated is None else len(dated))
         if total <= _SMALL:
             seen: set[int] = set()
