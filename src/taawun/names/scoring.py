@@ -21,7 +21,7 @@ from typing import Any
 
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
-from taawun.names.similarity import row_similarities, token_similarity
+from taawun.names.similarity import similar_parts, token_similarity
 from taawun.names.tokens import Token, analyse_part, merge_tokens
 
 REPAIR_MIN = 0.4
@@ -164,10 +164,18 @@ def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None) -> list
     """Greedy alignment; `sim` None: the parts' own similarities (asked directly, the hot path)."""
     cands: list[tuple[float, float, str, str, int, int, str]] = []
     for i, x in enumerate(ta):
-        row = row_similarities(x, tb, MIN_PAIR_SIM) if sim is None else [sim(i, j) for j in range(len(tb))]
-        for j, (s, space) in enumerate(row):
-            if s >= MIN_PAIR_SIM:
-                cands.append((*greedy_order(s, x, tb[j]), i, j, space))
+        if sim is None:
+            row = similar_parts(x, tb, MIN_PAIR_SIM)
+        else:
+            row = []
+            for j in range(len(tb)):
+                s, space = sim(i, j)
+                if s >= MIN_PAIR_SIM:
+                    row.append((j, s, space))
+        for j, s, space in row:
+            cands.append((*greedy_order(s, x, tb[j]), i, j, space))
+    if not cands:
+        return []
     cands.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -220,6 +228,8 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
     if not ta or not tb:
         return 0.0, []
     pairs = _greedy(ta, tb, sim)
+    if not pairs:  # no two parts alike: nothing scores, and nothing can be repaired (REPAIR_MIN)
+        return 0.0, pairs
     if sim is None:
         floor = MIN_PAIR_SIM  # weaker pairs are never aligned: let the similarity skip them cheaply
 

@@ -273,35 +273,83 @@ def _key_bound(all_a: int, any_a: int, all_b: int, any_b: int, top: int) -> floa
     return 1.0 - miss / top + _EPS if top else 1.0
 
 
-def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[float, str]]:
-    """[token_similarity(x, y, floor) for y in ys]: the same results and cache entries, with x's
-    side of the cache key read once, for the alignment of two names, which asks for every pair of
-    their parts and mostly meets pairs that share next to nothing (settled by `_below`)."""
-    out: list[tuple[float, str]] = []
+def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int, float, str]]:
+    """(j, similarity, space) for the parts ys[j] whose token_similarity(x, ys[j], floor) reaches
+    `floor`, in order: the row of the alignment of two names, which asks for every pair of their
+    parts and mostly meets pairs that share next to nothing.
+
+    `_below`'s letter-set bounds are written out here with x's side read once, and they come before
+    the cache: a pair they settle costs less than building and hashing its cache key (most pairs of
+    two distinct names are new, and settled so). Only the pairs they cannot settle go through the
+    cache and `_token_similarity`, as in `token_similarity`.
+    """
+    out: list[tuple[int, float, str]] = []
     cache = _PAIR_CACHE
     xs = x.script
     xf = x.forms
     bounded = floor > 0.0 and not x.is_initial
-    for y in ys:
+    if bounded:
+        same_key, cross_key, coarse_key = _REACH.get(floor) or _reach(floor)
+        x_ar = xs == AR
+        x_len = x.key_len
+        x_key_all = x.key_all
+        x_key_any = x.key_any
+        x_coarse_all = x.coarse_all
+        x_coarse_any = x.coarse_any
+        x_form_len = x.form_len
+        x_form_all = x.form_all
+        x_form_any = x.form_any
+        spell_floor = floor - _EPS
+    for j, y in enumerate(ys):
+        if bounded and not y.is_initial:  # `_below(x, y, floor)`, the same arithmetic
+            top = y.key_len
+            if x_len > top:
+                top = x_len
+            if top:
+                same = x_ar == (y.script == AR)
+                miss = (x_key_all & ~y.key_any).bit_count()
+                other = (y.key_all & ~x_key_any).bit_count()
+                if other > miss:
+                    miss = other
+                if 1.0 - miss / top + _EPS < (same_key if same else cross_key):
+                    miss = (x_coarse_all & ~y.coarse_any).bit_count()
+                    other = (y.coarse_all & ~x_coarse_any).bit_count()
+                    if other > miss:
+                        miss = other
+                    if 1.0 - miss / top + _EPS < coarse_key:
+                        if same:
+                            n = x_form_len + y.form_len
+                            if n:
+                                miss = (x_form_all & ~y.form_any).bit_count() + (y.form_all & ~x_form_any).bit_count()
+                                if 1.0 - miss / n < spell_floor:
+                                    continue
+                        else:
+                            ar, lat = (x, y) if x_ar else (y, x)
+                            if not ar.spell_len:
+                                continue
+                            miss = (ar.spell_all & ~lat.spell_any).bit_count() + (
+                                lat.spell_all & ~ar.spell_any
+                            ).bit_count()
+                            sp = 1.0 - miss / (ar.spell_len + lat.spell_len)
+                            if (sp * sp if sp >= 0.9 else sp * sp * sp) < spell_floor:
+                                continue
         key = (xs, xf, y.script, y.forms)
         hit = cache.get(key)
         if hit is not None:
             if isinstance(hit, tuple):
-                out.append(hit)
+                if hit[0] >= floor:
+                    out.append((j, hit[0], hit[1]))
                 continue
             if hit <= floor:
-                out.append(_BELOW)
                 continue
-        settled = bounded and not y.is_initial and _below(x, y, floor)
-        res = _BELOW if settled else _token_similarity(x, y, floor)
+        res = _token_similarity(x, y, floor)
         if len(cache) >= _PAIR_CACHE_MAX:
             cache.clear()
         if res[0] < floor:
             cache[key] = floor
-            out.append(_BELOW)
         else:
             cache[key] = res
-            out.append(res)
+            out.append((j, res[0], res[1]))
     return out
 
 
