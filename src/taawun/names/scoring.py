@@ -15,7 +15,7 @@ when both names have parts left over, those parts disagree, which is charged in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -76,17 +76,121 @@ class TokenMatch:
     transliteration: str  # the common-space forms compared, e.g. "XTK ~ STK"
 
 
-@dataclass(frozen=True, slots=True)
 class NameScore:
-    """Score of two names in [0, 1] with the parts that produced it."""
+    """Score of two names in [0, 1] with the parts that produced it.
+
+    Immutable, and compared, hashed, shown and pickled as the dataclass it was (fields score, a, b,
+    pairs, unmatched_a, unmatched_b, extra). The explanation (pairs, unmatched parts) of a score that
+    `compare` made is built when it is first read: screening and the benchmarks read only `score` of
+    most comparisons, and building it costs as much as scoring a pair of unalike names.
+    """
+
+    __slots__ = ("score", "a", "b", "_pairs", "_unmatched_a", "_unmatched_b", "_extra", "_parts")
+    __match_args__ = ("score", "a", "b", "pairs", "unmatched_a", "unmatched_b", "extra")
 
     score: float
     a: str
     b: str
-    pairs: tuple[TokenMatch, ...] = ()
-    unmatched_a: tuple[str, ...] = ()
-    unmatched_b: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    _pairs: tuple[TokenMatch, ...]
+    _unmatched_a: tuple[str, ...]
+    _unmatched_b: tuple[str, ...]
+    _extra: dict[str, Any] | None
+    # what the explanation is built from, until it is: the analysed names and their alignment
+    _parts: tuple[Sequence[Token], Sequence[Token], Sequence[Pair]] | None
+
+    def __init__(
+        self,
+        score: float,
+        a: str,
+        b: str,
+        pairs: tuple[TokenMatch, ...] = (),
+        unmatched_a: tuple[str, ...] = (),
+        unmatched_b: tuple[str, ...] = (),
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        _init(self, score, a, b, pairs, unmatched_a, unmatched_b, {} if extra is None else extra, None)
+
+    @classmethod
+    def _of(cls, score: float, a: str, b: str, ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair]
+            ) -> NameScore:
+        """The score of `align`, explained from its alignment when asked."""
+        made = object.__new__(cls)
+        _init(made, score, a, b, (), (), (), None, (ta, tb, pairs))
+        return made
+
+    def _explain(self) -> None:
+        parts = self._parts
+        if parts is None:
+            return
+        ta, tb, pairs = parts
+        matches = tuple(
+            TokenMatch(
+                a=ta[i].source,
+                b=" ".join(tb[j].source for j in js),
+                similarity=round(s, 4),
+                weight=round((ta[i].weight + sum(tb[j].weight for j in js)) / (1 + len(js)), 4),
+                space=space,
+                transliteration=_describe(ta[i], tb[js[0]], space),
+            )
+            for i, js, s, space in pairs
+        )
+        ia = {i for i, _, _, _ in pairs}
+        ib = {j for _, js, _, _ in pairs for j in js}
+        _set_pairs(self, matches)
+        _set_unmatched_a(self, tuple(t.source for k, t in enumerate(ta) if k not in ia))
+        _set_unmatched_b(self, tuple(t.source for k, t in enumerate(tb) if k not in ib))
+        _set_parts(self, None)
+
+    @property
+    def pairs(self) -> tuple[TokenMatch, ...]:
+        if self._parts is not None:
+            self._explain()
+        return self._pairs
+
+    @property
+    def unmatched_a(self) -> tuple[str, ...]:
+        if self._parts is not None:
+            self._explain()
+        return self._unmatched_a
+
+    @property
+    def unmatched_b(self) -> tuple[str, ...]:
+        if self._parts is not None:
+            self._explain()
+        return self._unmatched_b
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        got = self._extra
+        if got is None:
+            got = {}
+            _set_extra(self, got)
+        return got
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.score, self.a, self.b, self.pairs, self.unmatched_a, self.unmatched_b, self.extra)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, NameScore)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"NameScore(score={self.score!r}, a={self.a!r}, b={self.b!r}, pairs={self.pairs!r}, "
+                f"unmatched_a={self.unmatched_a!r}, unmatched_b={self.unmatched_b!r}, extra={self.extra!r})")
+
+    def __reduce__(self) -> tuple[type[NameScore], tuple[Any, ...]]:
+        return NameScore, self._fields()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serialisable form."""
@@ -103,6 +207,30 @@ class NameScore:
             "unmatched_b": list(self.unmatched_b),
             "extra": dict(self.extra),
         }
+
+
+# Slot writers that bypass the frozen __setattr__ (as a frozen dataclass's own __init__ does).
+_set_score = NameScore.__dict__["score"].__set__
+_set_a = NameScore.__dict__["a"].__set__
+_set_b = NameScore.__dict__["b"].__set__
+_set_pairs = NameScore.__dict__["_pairs"].__set__
+_set_unmatched_a = NameScore.__dict__["_unmatched_a"].__set__
+_set_unmatched_b = NameScore.__dict__["_unmatched_b"].__set__
+_set_extra = NameScore.__dict__["_extra"].__set__
+_set_parts = NameScore.__dict__["_parts"].__set__
+
+
+def _init(made: NameScore, score: float, a: str, b: str, pairs: tuple[TokenMatch, ...], unmatched_a: tuple[str, ...],
+          unmatched_b: tuple[str, ...], extra: dict[str, Any] | None,
+          parts: tuple[Sequence[Token], Sequence[Token], Sequence[Pair]] | None) -> None:
+    _set_score(made, score)
+    _set_a(made, a)
+    _set_b(made, b)
+    _set_pairs(made, pairs)
+    _set_unmatched_a(made, unmatched_a)
+    _set_unmatched_b(made, unmatched_b)
+    _set_extra(made, extra)
+    _set_parts(made, parts)
 
 
 @lru_cache(maxsize=200_000)
@@ -263,27 +391,7 @@ def compare(a: str, b: str) -> NameScore:
     ta = analyse_name(a)
     tb = analyse_name(b)
     score, pairs = align(ta, tb)
-    matches = tuple(
-        TokenMatch(
-            a=ta[i].source,
-            b=" ".join(tb[j].source for j in js),
-            similarity=round(s, 4),
-            weight=round((ta[i].weight + sum(tb[j].weight for j in js)) / (1 + len(js)), 4),
-            space=space,
-            transliteration=_describe(ta[i], tb[js[0]], space),
-        )
-        for i, js, s, space in pairs
-    )
-    ia = {i for i, _, _, _ in pairs}
-    ib = {j for _, js, _, _ in pairs for j in js}
-    return NameScore(
-        score=score,
-        a=a,
-        b=b,
-        pairs=matches,
-        unmatched_a=tuple(t.source for k, t in enumerate(ta) if k not in ia),
-        unmatched_b=tuple(t.source for k, t in enumerate(tb) if k not in ib),
-    )
+    return NameScore._of(score, a, b, ta, tb, pairs)
 
 
 def name_score(a: str, b: str) -> float:
