@@ -22,7 +22,7 @@ from typing import Any
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
 from taawun.names.similarity import similar_parts, token_similarity
-from taawun.names.tokens import Token, analyse_part, merge_tokens
+from taawun.names.tokens import Token, _analyse, merge_tokens
 
 REPAIR_MIN = 0.4
 MERGE_MIN = 0.8  # a part must match two joined parts at least this well to replace their alignment
@@ -237,7 +237,7 @@ def _init(made: NameScore, score: float, a: str, b: str, pairs: tuple[TokenMatch
 def analyse_name(text: str) -> tuple[Token, ...]:
     """Segment and analyse one name (cached: screening compares the same names repeatedly, and a
     query name is compared with many stored ones; tokens are immutable, so sharing is safe)."""
-    return tuple(analyse_part(p) for p in segment(text))
+    return tuple([_analyse(p.script, p.forms, p.source) for p in segment(text)])  # (`analyse_part`, inline)
 
 
 def _describe(a: Token, b: Token, space: str) -> str:
