@@ -30,9 +30,12 @@ from taawun.names.attributes import (
     pack_date,
     parse_date,
 )
+from taawun.names.joins import join_worth_trying
 from taawun.names.scoring import (
     ALPHA,
     CONFLICT,
+    DISAGREEMENT_WEIGHT,
+    MERGE_MIN,
     MIN_PAIR_SIM,
     REPAIR_MIN,
     align,
@@ -42,7 +45,7 @@ from taawun.names.scoring import (
 )
 from taawun.names.segment import segment
 from taawun.names.similarity import INITIAL_SIM, token_similarity
-from taawun.names.tokens import Token, analyse_part
+from taawun.names.tokens import Token, analyse_part, merge_tokens
 
 _SNAPSHOT_VERSION = 4  # 4: Token carries derived fields (key letter masks)
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
@@ -440,27 +443,31 @@ class PersonIndex:
                        bar: float, leftovers: bool = True) -> bool:
         """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
         that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
-        the longer one by one joined pair. With the joined pair's similarity taken as 1 and the order
-        factor as 1 (both can only be lower), each such alternative's score is bounded by plain
-        arithmetic on the weights, so the joined parts are analysed and compared (the costly part)
-        only when some bound reaches the bar.
+        the longer one by one joined pair. With the order factor taken as 1 (it can only lower a score),
+        each such alternative's score is plain arithmetic on the weights and the joined pair's
+        similarity, so the similarity it needs to reach the bar is known before the joined parts are
+        analysed (the costly part). Most joins are then settled by `joined_similarity_estimate` (a part
+        that shares next to nothing with the two parts together); the few left are analysed and
+        compared exactly, as `align` would, and `align` runs only if one reaches the bar.
 
         leftovers=False bounds the joins built on the listed pairs alone (`aligned` before the unlisted
         pairs are added): the parts left over are then not charged, since an unlisted pair may still
         take them (it can lower the bound's ratio only once that is above CAND_MIN_SIM)."""
         toks = self._vocab.tokens
-        qw = [t.weight for t in qtoks]
-        ew = [toks[t].weight for t in tids]
-        if len(qw) < len(ew):
-            short_w, long_w, long_s = qw, ew, [toks[t].script for t in tids]
+        etoks: Sequence[Token] = [toks[t] for t in tids]
+        if len(qtoks) < len(etoks):
+            short, long = qtoks, etoks
             pairs = list(aligned)
         else:
-            short_w, long_w, long_s = ew, qw, [t.script for t in qtoks]
+            short, long = etoks, qtoks
             pairs = [(j, i, v) for i, j, v in aligned]
+        short_w = [t.weight for t in short]
+        long_w = [t.weight for t in long]
         matched_long = {b for _, b, _ in pairs}
         sim_of = {a: v for a, _, v in pairs}
+        disagreement = DISAGREEMENT_WEIGHT * 3  # `_score`: a joined pair is three parts
         for j in range(len(long_w) - 1):
-            if (j in matched_long and j + 1 in matched_long) or long_s[j] != long_s[j + 1]:
+            if (j in matched_long and j + 1 in matched_long) or long[j].script != long[j + 1].script:
                 continue  # `_merge_repair` skips it, or `merge_tokens` gives nothing across scripts
             for i in range(len(short_w)):
                 if sim_of.get(i, 0.0) >= 0.9:
@@ -473,14 +480,22 @@ class PersonIndex:
                         den += d
                         used_s += short_w[a]
                         used_l += long_w[b]
-                joined = short_w[i] + long_w[j] + long_w[j + 1]
-                rest_s = sum(short_w) - used_s - short_w[i]
-                rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
-                num += joined
-                den += joined
                 if leftovers:
+                    rest_s = sum(short_w) - used_s - short_w[i]
+                    rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
                     den += ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
-                if num / den >= bar - 1e-6:
+                # the joined pair at similarity s adds (s * J, J + (1 - s) * D) (`pair_terms`), so the
+                # alternative reaches the bar from s = need on
+                joined = short_w[i] + long_w[j] + long_w[j + 1]
+                short_of = max(0.0, disagreement - joined)
+                need = (bar * (den + joined + short_of) - num) / (joined + bar * short_of)
+                if need > 1.0 + 1e-6:
+                    continue
+                need = max(need - 1e-6, MERGE_MIN, sim_of.get(i, 0.0) + 1e-9)
+                if not join_worth_trying(short[i], long[j], long[j + 1], need):
+                    continue
+                merged = merge_tokens(long[j], long[j + 1])
+                if merged is not None and token_similarity(short[i], merged, MERGE_MIN)[0] >= need:
                     return True
         return False
 
