@@ -116,7 +116,11 @@ class NameScore:
             ) -> NameScore:
         """The score of `align`, explained from its alignment when asked."""
         made = object.__new__(cls)
-        _init(made, score, a, b, (), (), (), None, (ta, tb, pairs))
+        _set_score(made, score)
+        _set_a(made, a)
+        _set_b(made, b)
+        _set_extra(made, None)
+        _set_parts(made, (ta, tb, pairs))  # (the explanation's slots are filled by `_explain`)
         return made
 
     def _explain(self) -> None:
