@@ -113,3 +113,25 @@ def test_a_table_pairing_a_spelling_with_half_a_compound_does_not_discount_the_c
 def test_a_name_with_repeated_parts_is_in_order_however_the_parts_were_paired() -> None:
     # two parts match فهد and two match اسماعيل: the name is in its own order
     assert compare("اسماعيل فهد اسماعيل الفهد", "Ismail Fahad Ismail Alfahad").score == 1.0
+
+
+def test_a_result_is_a_value_explained_the_same_whenever_it_is_read() -> None:
+    """The explanation is built on first read: reading it late (after other comparisons have
+    churned the caches), copying or pickling the result must show the same explanation, and the
+    result stays immutable."""
+    import copy
+    import pickle
+    from dataclasses import FrozenInstanceError
+
+    a, b = "Khaled Abdelrahman Alzahrani", "خالد عبد الرحمن الزهراني"
+    late = compare(a, b)
+    for x, y in SAME + DIFFERENT:
+        compare(x, y).to_dict()
+    first = compare(a, b).to_dict()
+    assert first["pairs"] and first["score"] >= DEFAULT_THRESHOLD
+    assert late.to_dict() == first
+    for made in (pickle.loads(pickle.dumps(compare(a, b))), copy.deepcopy(compare(a, b))):
+        assert made == late and made.to_dict() == first and repr(made) == repr(late)
+    assert compare(a, b) != compare(a, "Samira Haddad")
+    with pytest.raises(FrozenInstanceError):
+        late.score = 1.0  # type: ignore[misc]

@@ -46,10 +46,18 @@ def test_floor_hides_only_what_is_below_it(tokens: list, floor: float) -> None:
 @pytest.mark.parametrize("floor", [0.65, 0.75])
 def test_a_row_of_pairs_scores_as_its_pairs(tokens: list, floor: float) -> None:
     expected = [[similarity._token_similarity(a, b, 0.0) for b in tokens] for a in tokens]
-    for cold in (True, False):  # a fresh cache, then the entries the first pass left
-        if cold:
-            similarity._PAIR_CACHE.clear()
+    # a fresh cache, the entries the first pass left, then entries left by floors above and below
+    for state in ("cold", "warm", "higher floor", "no floor"):
+        similarity._PAIR_CACHE.clear()
+        if state == "warm":
+            for a in tokens:
+                similarity.similar_parts(a, tokens, floor)
+        elif state != "cold":
+            other = 0.0 if state == "no floor" else min(1.0, floor + 0.1)
+            for a in tokens:
+                for b in tokens:
+                    similarity.token_similarity(a, b, other)
         for a, row in zip(tokens, expected, strict=True):
-            got = similarity.row_similarities(a, tokens, floor)
-            assert got == [e if e[0] >= floor else (0.0, "") for e in row], (a.source, floor)
+            got = similarity.similar_parts(a, tokens, floor)
+            assert got == [(j, *e) for j, e in enumerate(row) if e[0] >= floor], (a.source, floor, state)
     similarity._PAIR_CACHE.clear()

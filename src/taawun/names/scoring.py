@@ -15,15 +15,15 @@ when both names have parts left over, those parts disagree, which is charged in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from typing import Any
 
 from taawun.names.joins import join_worth_trying
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
-from taawun.names.similarity import row_similarities, token_similarity
-from taawun.names.tokens import Token, analyse_part, merge_tokens
+from taawun.names.similarity import similar_parts, token_similarity
+from taawun.names.tokens import Token, _analyse, merge_tokens
 
 REPAIR_MIN = 0.4
 MERGE_MIN = 0.8  # a part must match two joined parts at least this well to replace their alignment
@@ -77,17 +77,125 @@ class TokenMatch:
     transliteration: str  # the common-space forms compared, e.g. "XTK ~ STK"
 
 
-@dataclass(frozen=True, slots=True)
 class NameScore:
-    """Score of two names in [0, 1] with the parts that produced it."""
+    """Score of two names in [0, 1] with the parts that produced it.
+
+    Immutable, and compared, hashed, shown and pickled as the dataclass it was (fields score, a, b,
+    pairs, unmatched_a, unmatched_b, extra). The explanation (pairs, unmatched parts) of a score that
+    `compare` made is built when it is first read: screening and the benchmarks read only `score` of
+    most comparisons, and building it costs as much as scoring a pair of unalike names.
+    """
+
+    __slots__ = ("score", "a", "b", "_pairs", "_unmatched_a", "_unmatched_b", "_extra", "_parts")
+    __match_args__ = ("score", "a", "b", "pairs", "unmatched_a", "unmatched_b", "extra")
 
     score: float
     a: str
     b: str
-    pairs: tuple[TokenMatch, ...] = ()
-    unmatched_a: tuple[str, ...] = ()
-    unmatched_b: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    _pairs: tuple[TokenMatch, ...]
+    _unmatched_a: tuple[str, ...]
+    _unmatched_b: tuple[str, ...]
+    _extra: dict[str, Any] | None
+    # what the explanation is built from, until it is: the analysed names and their alignment
+    _parts: tuple[Sequence[Token], Sequence[Token], Sequence[Pair]] | None
+
+    def __init__(
+        self,
+        score: float,
+        a: str,
+        b: str,
+        pairs: tuple[TokenMatch, ...] = (),
+        unmatched_a: tuple[str, ...] = (),
+        unmatched_b: tuple[str, ...] = (),
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        _init(self, score, a, b, pairs, unmatched_a, unmatched_b, {} if extra is None else extra, None)
+
+    @classmethod
+    def _of(cls, score: float, a: str, b: str, ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair]
+            ) -> NameScore:
+        """The score of `align`, explained from its alignment when asked."""
+        made = object.__new__(cls)
+        _set_score(made, score)
+        _set_a(made, a)
+        _set_b(made, b)
+        _set_extra(made, None)
+        _set_parts(made, (ta, tb, pairs))  # (the explanation's slots are filled by `_explain`)
+        return made
+
+    def _explain(self) -> None:
+        parts = self._parts
+        if parts is None:
+            return
+        ta, tb, pairs = parts
+        matches = tuple(
+            TokenMatch(
+                a=ta[i].source,
+                b=" ".join(tb[j].source for j in js),
+                similarity=round(s, 4),
+                weight=round((ta[i].weight + sum(tb[j].weight for j in js)) / (1 + len(js)), 4),
+                space=space,
+                transliteration=_describe(ta[i], tb[js[0]], space),
+            )
+            for i, js, s, space in pairs
+        )
+        ia = {i for i, _, _, _ in pairs}
+        ib = {j for _, js, _, _ in pairs for j in js}
+        _set_pairs(self, matches)
+        _set_unmatched_a(self, tuple(t.source for k, t in enumerate(ta) if k not in ia))
+        _set_unmatched_b(self, tuple(t.source for k, t in enumerate(tb) if k not in ib))
+        _set_parts(self, None)
+
+    @property
+    def pairs(self) -> tuple[TokenMatch, ...]:
+        if self._parts is not None:
+            self._explain()
+        return self._pairs
+
+    @property
+    def unmatched_a(self) -> tuple[str, ...]:
+        if self._parts is not None:
+            self._explain()
+        return self._unmatched_a
+
+    @property
+    def unmatched_b(self) -> tuple[str, ...]:
+        if self._parts is not None:
+            self._explain()
+        return self._unmatched_b
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        got = self._extra
+        if got is None:
+            got = {}
+            _set_extra(self, got)
+        return got
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.score, self.a, self.b, self.pairs, self.unmatched_a, self.unmatched_b, self.extra)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, NameScore)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"NameScore(score={self.score!r}, a={self.a!r}, b={self.b!r}, pairs={self.pairs!r}, "
+                f"unmatched_a={self.unmatched_a!r}, unmatched_b={self.unmatched_b!r}, extra={self.extra!r})")
+
+    def __reduce__(self) -> tuple[type[NameScore], tuple[Any, ...]]:
+        return NameScore, self._fields()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serialisable form."""
@@ -106,11 +214,35 @@ class NameScore:
         }
 
 
+# Slot writers that bypass the frozen __setattr__ (as a frozen dataclass's own __init__ does).
+_set_score = NameScore.__dict__["score"].__set__
+_set_a = NameScore.__dict__["a"].__set__
+_set_b = NameScore.__dict__["b"].__set__
+_set_pairs = NameScore.__dict__["_pairs"].__set__
+_set_unmatched_a = NameScore.__dict__["_unmatched_a"].__set__
+_set_unmatched_b = NameScore.__dict__["_unmatched_b"].__set__
+_set_extra = NameScore.__dict__["_extra"].__set__
+_set_parts = NameScore.__dict__["_parts"].__set__
+
+
+def _init(made: NameScore, score: float, a: str, b: str, pairs: tuple[TokenMatch, ...], unmatched_a: tuple[str, ...],
+          unmatched_b: tuple[str, ...], extra: dict[str, Any] | None,
+          parts: tuple[Sequence[Token], Sequence[Token], Sequence[Pair]] | None) -> None:
+    _set_score(made, score)
+    _set_a(made, a)
+    _set_b(made, b)
+    _set_pairs(made, pairs)
+    _set_unmatched_a(made, unmatched_a)
+    _set_unmatched_b(made, unmatched_b)
+    _set_extra(made, extra)
+    _set_parts(made, parts)
+
+
 @lru_cache(maxsize=200_000)
 def analyse_name(text: str) -> tuple[Token, ...]:
     """Segment and analyse one name (cached: screening compares the same names repeatedly, and a
     query name is compared with many stored ones; tokens are immutable, so sharing is safe)."""
-    return tuple(analyse_part(p) for p in segment(text))
+    return tuple([_analyse(p.script, p.forms, p.source) for p in segment(text)])  # (`analyse_part`, inline)
 
 
 def _describe(a: Token, b: Token, space: str) -> str:
@@ -165,10 +297,18 @@ def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None) -> list
     """Greedy alignment; `sim` None: the parts' own similarities (asked directly, the hot path)."""
     cands: list[tuple[float, float, str, str, int, int, str]] = []
     for i, x in enumerate(ta):
-        row = row_similarities(x, tb, MIN_PAIR_SIM) if sim is None else [sim(i, j) for j in range(len(tb))]
-        for j, (s, space) in enumerate(row):
-            if s >= MIN_PAIR_SIM:
-                cands.append((*greedy_order(s, x, tb[j]), i, j, space))
+        if sim is None:
+            row = similar_parts(x, tb, MIN_PAIR_SIM)
+        else:
+            row = []
+            for j in range(len(tb)):
+                s, space = sim(i, j)
+                if s >= MIN_PAIR_SIM:
+                    row.append((j, s, space))
+        for j, s, space in row:
+            cands.append((*greedy_order(s, x, tb[j]), i, j, space))
+    if not cands:
+        return []
     cands.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -222,6 +362,8 @@ def align(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None = None) ->
     if not ta or not tb:
         return 0.0, []
     pairs = _greedy(ta, tb, sim)
+    if not pairs:  # no two parts alike: nothing scores, and nothing can be repaired (REPAIR_MIN)
+        return 0.0, pairs
     if sim is None:
         floor = MIN_PAIR_SIM  # weaker pairs are never aligned: let the similarity skip them cheaply
 
@@ -255,27 +397,7 @@ def compare(a: str, b: str) -> NameScore:
     ta = analyse_name(a)
     tb = analyse_name(b)
     score, pairs = align(ta, tb)
-    matches = tuple(
-        TokenMatch(
-            a=ta[i].source,
-            b=" ".join(tb[j].source for j in js),
-            similarity=round(s, 4),
-            weight=round((ta[i].weight + sum(tb[j].weight for j in js)) / (1 + len(js)), 4),
-            space=space,
-            transliteration=_describe(ta[i], tb[js[0]], space),
-        )
-        for i, js, s, space in pairs
-    )
-    ia = {i for i, _, _, _ in pairs}
-    ib = {j for _, js, _, _ in pairs for j in js}
-    return NameScore(
-        score=score,
-        a=a,
-        b=b,
-        pairs=matches,
-        unmatched_a=tuple(t.source for k, t in enumerate(ta) if k not in ia),
-        unmatched_b=tuple(t.source for k, t in enumerate(tb) if k not in ib),
-    )
+    return NameScore._of(score, a, b, ta, tb, pairs)
 
 
 def name_score(a: str, b: str) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from taawun.names.normalize import clean_text, fold_latin, to_latin
 
@@ -414,19 +415,20 @@ def _word_part(script: str, word: str) -> tuple[Part, bool, str] | None:
 
 def _group_parts(script: str, words: list[str]) -> list[Part]:
     """The parts of a run of words in one script."""
-    entries = []
+    parts: list[Part] = []
+    known = _WORD_PARTS.get
+    fused = False  # the previous word ends in a fused article
     for w in words:
-        e = _word_part(script, w)
-        if e is None:
-            break
-        entries.append(e)
-    else:
+        got = known((script, w), False)  # (`_word_part`'s own lookup, without the call for a known word)
+        e = _word_part(script, w) if got is False else cast(tuple[Part, bool, str] | None, got)
         # Fazl-ur Rahman: a word ending in a fused article is read as a compound half before
         # certain names (the general rules decide); otherwise every word is its own part.
-        if script == AR or not any(
-            e[1] and nxt[2] in _LAT_COMPOUND_SECOND for e, nxt in zip(entries, entries[1:], strict=False)
-        ):
-            return [e[0] for e in entries]
+        if e is None or fused and e[2] in _LAT_COMPOUND_SECOND:
+            break
+        parts.append(e[0])
+        fused = e[1] and script != AR
+    else:
+        return parts
     if script == AR:
         return _arabic_parts(words)
     made = _latin_parts(words)

@@ -10,7 +10,7 @@ Each result says which space decided, for the explanation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import cast
 
@@ -273,35 +273,123 @@ def _key_bound(all_a: int, any_a: int, all_b: int, any_b: int, top: int) -> floa
     return 1.0 - miss / top + _EPS if top else 1.0
 
 
-def row_similarities(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[float, str]]:
-    """[token_similarity(x, y, floor) for y in ys]: the same results and cache entries, with x's
-    side of the cache key read once, for the alignment of two names, which asks for every pair of
-    their parts and mostly meets pairs that share next to nothing (settled by `_below`)."""
-    out: list[tuple[float, str]] = []
+_TABLE = 64  # key lengths (and twice that for spelling lengths) with a precomputed limit
+_LIMITS: dict[float, tuple[list[int], ...]] = {}
+
+
+def _most(ok: Callable[[int, int], bool], n: int) -> int:
+    """The largest m in 0..n with ok(m, n), -1 if none (ok holds for every m up to some point)."""
+    m = -1
+    while m < n and ok(m + 1, n):
+        m += 1
+    return m
+
+
+def _limits(floor: float) -> tuple[list[int], ...]:
+    """`_below`'s bounds as letter counts (cached per floor): for each key length, the most letters
+    one part's keys may lack and a pair of key spaces (same script, across scripts, coarse) still
+    reach `floor`; for each sum of spelling lengths, the same for the spellings (same script,
+    across scripts). Each entry is found with `_below`'s own float arithmetic, so a count above it
+    settles exactly the pairs `_below` settles; `similar_parts` then compares integers only."""
+    got = _LIMITS.get(floor)
+    if got is None:
+        same_key, cross_key, coarse_key = _reach(floor)
+        lo = floor - _EPS
+
+        def spelled(m: int, n: int) -> bool:
+            s = 1.0 - m / n
+            return (s * s if s >= 0.9 else s * s * s) >= lo
+
+        got = _LIMITS[floor] = tuple(
+            [_most(ok, t) if t else 0 for t in range(size)]
+            for ok, size in (
+                (lambda m, top: 1.0 - m / top + _EPS >= same_key, _TABLE),
+                (lambda m, top: 1.0 - m / top + _EPS >= cross_key, _TABLE),
+                (lambda m, top: 1.0 - m / top + _EPS >= coarse_key, _TABLE),
+                (lambda m, n: 1.0 - m / n >= lo, 2 * _TABLE),
+                (spelled, 2 * _TABLE),
+            )
+        )
+    return got
+
+
+def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int, float, str]]:
+    """(j, similarity, space) for the parts ys[j] whose token_similarity(x, ys[j], floor) reaches
+    `floor`, in order: the row of the alignment of two names, which asks for every pair of their
+    parts and mostly meets pairs that share next to nothing.
+
+    `_below`'s letter-set bounds are written out here with x's side read once and as letter counts
+    (`_limits`), and they come before the cache: a pair they settle costs less than building and
+    hashing its cache key (most pairs of two distinct names are new, and settled so). Only the pairs
+    they cannot settle go through the cache and `_token_similarity`, as in `token_similarity`.
+    """
+    out: list[tuple[int, float, str]] = []
     cache = _PAIR_CACHE
     xs = x.script
     xf = x.forms
-    bounded = floor > 0.0 and not x.is_initial
-    for y in ys:
+    x_len = x.key_len
+    bounded = floor > 0.0 and not x.is_initial and x_len < _TABLE  # (longer keys: no bounds, never met)
+    if bounded:
+        same_lim, cross_lim, coarse_lim, form_lim, spell_lim = _LIMITS.get(floor) or _limits(floor)
+        x_ar = xs == AR
+        x_key_all = x.key_all
+        x_key_any = x.key_any
+        x_coarse_all = x.coarse_all
+        x_coarse_any = x.coarse_any
+        x_form_len = x.form_len
+        x_form_all = x.form_all
+        x_form_any = x.form_any
+    for j, y in enumerate(ys):
+        if bounded and not y.is_initial:  # `_below(x, y, floor)`: True settles the pair
+            top = y.key_len
+            if x_len > top:
+                top = x_len
+            if 0 < top < _TABLE:
+                same = x_ar == (y.script == AR)
+                lim = (same_lim if same else cross_lim)[top]
+                if (x_key_all & ~y.key_any).bit_count() > lim or (y.key_all & ~x_key_any).bit_count() > lim:
+                    lim = coarse_lim[top]
+                    if (
+                        (x_coarse_all & ~y.coarse_any).bit_count() > lim
+                        or (y.coarse_all & ~x_coarse_any).bit_count() > lim
+                    ):
+                        if same:
+                            n = x_form_len + y.form_len
+                            if (
+                                0 < n < 2 * _TABLE
+                                and (x_form_all & ~y.form_any).bit_count() + (y.form_all & ~x_form_any).bit_count()
+                                > form_lim[n]
+                            ):
+                                continue
+                        else:
+                            ar, lat = (x, y) if x_ar else (y, x)
+                            if not ar.spell_len:
+                                continue
+                            n = ar.spell_len + lat.spell_len
+                            if (
+                                n < 2 * _TABLE
+                                and (ar.spell_all & ~lat.spell_any).bit_count()
+                                + (lat.spell_all & ~ar.spell_any).bit_count()
+                                > spell_lim[n]
+                            ):
+                                continue
         key = (xs, xf, y.script, y.forms)
         hit = cache.get(key)
         if hit is not None:
             if isinstance(hit, tuple):
-                out.append(hit)
+                if hit[0] >= floor:
+                    out.append((j, hit[0], hit[1]))
                 continue
             if hit <= floor:
-                out.append(_BELOW)
                 continue
-        settled = bounded and not y.is_initial and _below(x, y, floor)
-        res = _BELOW if settled else _token_similarity(x, y, floor)
+        res = _token_similarity(x, y, floor)
         if len(cache) >= _PAIR_CACHE_MAX:
             cache.clear()
         if res[0] < floor:
             cache[key] = floor
-            out.append(_BELOW)
         else:
             cache[key] = res
-            out.append(res)
+            out.append((j, res[0], res[1]))
     return out
 
 
