@@ -666,6 +666,8 @@ def main() -> None:
     parser.add_argument("--db-url", help="use this database, kept afterwards; its records are reused if it holds "
                                          "the watchlist already (same sizes and seed), else it is loaded")
     parser.add_argument("--lock", help="hold this lock file (flock) from the snapshot to the end")
+    parser.add_argument("--snapshot-dir", help="keep the index snapshot here: written when absent, else reused "
+                                               "(workers catch up on later changes), so reruns skip the build")
     parser.add_argument("--quick", action="store_true", help="tiny smoke run (< 1 min)")
     parser.add_argument("--load-only", action="store_true",
                         help="with --db-url: load the watchlist (untimed by the lock) and stop; a later run reuses it")
@@ -725,8 +727,11 @@ def main() -> None:
             log(f"waiting for {args.lock}")
             stack.enter_context(_locked(args.lock))
             result["load_average_at_start"] = os.getloadavg()
-        snap = tmpdir / "index"
-        result["snapshot"] = snapshot(url, snap)
+        snap = Path(args.snapshot_dir) if args.snapshot_dir else tmpdir / "index"
+        if (snap / "meta.json").exists():
+            result["snapshot"] = {"reused": str(snap), "meta": json.loads((snap / "meta.json").read_text())}
+        else:
+            result["snapshot"] = snapshot(url, snap)
         with workers(url, snap, tmpdir) as procs:
             (a, pa), (b, pb) = procs
             start = {"healthz_s": [round(wait_healthy(a, pa), 2), round(wait_healthy(b, pb), 2)]}
