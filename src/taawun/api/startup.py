@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from sqlalchemy import inspect
 
 from taawun.access.audit import utcnow
-from taawun.services.heap import tune_for_server
 from taawun.services.notices import expire_due
 
 log = logging.getLogger("taawun.api")
@@ -32,6 +31,5 @@ def run_notice_expiry(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    tune_for_server()  # a server process allocates per request far more than the collector's defaults assume
     run_notice_expiry(app)
     yield

@@ -3,8 +3,8 @@
 Why: a worker's index is millions of small objects (about 600,000 container objects at 100,000
 persons and 200,000 documents, ten times that at a million persons). They live as long as the
 process, but the collector does not know that: every full collection walks all of them, about
-200 ms of CPU at 100,000 persons and seconds at a million, and the request that happens to
-trigger it waits that long (the isolated p99 outliers of several hundred ms at low load). Loading
+200-340 ms of CPU at 100,000 persons (measured; proportionally more at a million), and the request that
+happens to trigger it waits that long (the isolated p99 outliers of several hundred ms at low load). Loading
 a snapshot or building the index also makes the collector run again and again while the heap
 grows, for nothing: index structures hold no reference cycles that need it.
 
@@ -21,13 +21,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# Allocations (net of frees) between youngest-generation collections in a server process. Python's
-# default, 700, is meant for small programs: a person screening allocates tens of thousands of short-lived
-# objects (candidate lists, rows, the response), so with 700 the collector runs dozens of times per request,
-# each time also examining whatever the concurrent requests hold at that moment. At 20,000 a collection
-# still finds reference cycles within a few requests, and each one walks at most that many young objects
-# (about a millisecond).
-SERVER_GEN0_THRESHOLD = 20_000
+# The youngest generation's threshold is left at Python's default (700) on purpose: raised to 20,000 for the
+# server (fewer, larger young collections) the collector's total CPU fell by a third but its longest pause
+# under 50 concurrent screenings grew from 7 to 58 ms of CPU (SQLite 100k run, gc.callbacks timing), which is
+# what a p99 feels.
 
 _paused = 0  # users of long_lived() inside it now
 _resume = False  # whether the collector was enabled when the first of them came in
@@ -57,10 +54,3 @@ def long_lived() -> Iterator[None]:
             gc.freeze()
             if _paused == 0 and _resume:
                 gc.enable()
-
-
-def tune_for_server() -> None:
-    """A server process's collector settings (see SERVER_GEN0_THRESHOLD); the older generations keep
-    their default ratios."""
-    gen0, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(max(SERVER_GEN0_THRESHOLD, gen0), gen1, gen2)
