@@ -4,6 +4,7 @@ collection would walk must not include the index, or every few minutes one scree
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from taawun.services.heap import long_lived
+from taawun.services.heap import _freeze_after_full, freeze_survivors, long_lived
 from taawun.services.screening_index import ScreeningIndex, build_from
 from tests.conftest import User
 from tests.test_screening import WANTED
@@ -21,6 +22,8 @@ from tests.test_screening import WANTED
 def _restore_collector() -> Iterator[None]:
     enabled = gc.isenabled()
     yield
+    if _freeze_after_full in gc.callbacks:
+        gc.callbacks.remove(_freeze_after_full)
     gc.unfreeze()  # give the other tests' objects back to the collector
     if enabled:
         gc.enable()
@@ -53,12 +56,12 @@ def test_waiting_garbage_is_collected_not_frozen() -> None:
             self.me = self  # a reference cycle: only the collector frees it
 
     gc.collect()
-    Node()
+    garbage = weakref.ref(Node())
     before = gc.get_freeze_count()
     with long_lived():
         kept = [[i] for i in range(1000)]
     assert not _walked(kept)
-    assert not any(isinstance(o, Node) for o in gc.get_objects())
+    assert garbage() is None  # freed, not frozen
     assert gc.get_freeze_count() >= before + 1000
 
 
@@ -72,3 +75,23 @@ def test_nested_and_overlapping_users_resume_once() -> None:
     assert not gc.isenabled()
     inner.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+def test_what_survives_a_full_collection_is_frozen_and_garbage_is_not() -> None:
+    """A server's caches grow with every new name screened; after one full collection has walked them, the
+    next ones must not walk them again."""
+    class Node:
+        def __init__(self) -> None:
+            self.me = self
+
+    freeze_survivors()
+    freeze_survivors()  # idempotent: one callback
+    assert gc.callbacks.count(_freeze_after_full) == 1
+    cache = {f"part{i}": [i] for i in range(1000)}  # grown while serving
+    garbage = weakref.ref(Node())  # and some cyclic garbage
+    gc.collect()
+    assert not _walked(cache)
+    assert garbage() is None  # freed, not frozen
+    later = [[1], [2]]
+    gc.collect(0)  # a young collection freezes nothing
+    assert _walked(later)
