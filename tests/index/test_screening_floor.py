@@ -86,3 +86,20 @@ def test_a_weaker_name_with_the_same_birth_date_is_still_a_hit_among_many_namesa
                                                        min_total=DEFAULT_THRESHOLD)}
     assert "same-day" in hits and hits["same-day"] >= DEFAULT_THRESHOLD
     assert "other-day" not in hits
+
+
+def test_long_names_among_many_namesakes_are_found() -> None:
+    """Names of more parts than the index's part matrix holds (chains of seven or eight names, as Arabic
+    names often are) are ranked and bounded with all their parts, also among hundreds of namesakes that
+    differ only in the last ones."""
+    rng = random.Random(9)
+    idx = PersonIndex()
+    chain = "Khalil Omar Hassan Saleh Ahmed Youssef"
+    others = [x for x in LAST if x not in ("Haddad", "حداد")] + ["Mansour", "Bakri", "Jaber", "Saadi"]
+    for i in range(400):
+        idx.add(f"n{i}", names=[f"{chain} {rng.choice(['Karim', 'Nabil', 'Fadi'])} {rng.choice(others)}"])
+    idx.add("long", names=[f"{chain} Karim Haddad"])
+    for query in (f"{chain} Karim Haddad", "Khalil Omar Hasan Salih Ahmad Yusuf Karim Haddad"):
+        hits = idx.search(names=[query], limit=5, min_total=DEFAULT_THRESHOLD)
+        assert hits and hits[0].record_id == "long", query
+        assert hits[0].score == idx.search(names=[query], limit=500)[0].score

@@ -30,9 +30,12 @@ from taawun.names.attributes import (
     pack_date,
     parse_date,
 )
+from taawun.names.joins import join_worth_trying
 from taawun.names.scoring import (
     ALPHA,
     CONFLICT,
+    DISAGREEMENT_WEIGHT,
+    MERGE_MIN,
     MIN_PAIR_SIM,
     REPAIR_MIN,
     align,
@@ -42,7 +45,7 @@ from taawun.names.scoring import (
 )
 from taawun.names.segment import segment
 from taawun.names.similarity import INITIAL_SIM, token_similarity
-from taawun.names.tokens import Token, analyse_part
+from taawun.names.tokens import Token, analyse_part, merge_tokens
 
 _SNAPSHOT_VERSION = 4  # 4: Token carries derived fields (key letter masks)
 MIN_NAME_SCORE = 0.6  # below this a name is not a candidate at all
@@ -51,6 +54,7 @@ _SMALL = 80  # up to this many postings, score every candidate exactly
 _LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a query part's similar parts are read
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or _PER_HIT * limit) exactly
 _PER_HIT = 3  # ... and this many per hit asked for
+_WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
 
 
 class Hit:
@@ -124,9 +128,13 @@ class PersonIndex:
         self._entry_births = array("i")
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
-        self._lut = np.zeros((0, 2), dtype=np.float32)
+        self._lut = np.zeros(0, dtype=np.complex64)
         self._acc = np.zeros(0, dtype=np.float32)
-        self._initials = np.zeros(0, dtype=np.float32)
+        self._matrix = np.zeros((0, _WIDTH), dtype=np.int32)
+        self._entry_len = np.zeros(0, dtype=np.uint8)
+        self._entry_initial = np.zeros(0, dtype=np.bool_)
+        self._matrix_rows = 0
+        self._initials = np.zeros(0, dtype=np.bool_)
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -235,6 +243,8 @@ class PersonIndex:
         """
         with self._lock:
             self._vocab.prepare(CAND_MIN_SIM)
+            self._part_matrix()
+            self._lookup()
 
     def __len__(self) -> int:
         return len(self._rid)
@@ -440,27 +450,31 @@ class PersonIndex:
                        bar: float, leftovers: bool = True) -> bool:
         """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
         that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
-        the longer one by one joined pair. With the joined pair's similarity taken as 1 and the order
-        factor as 1 (both can only be lower), each such alternative's score is bounded by plain
-        arithmetic on the weights, so the joined parts are analysed and compared (the costly part)
-        only when some bound reaches the bar.
+        the longer one by one joined pair. With the order factor taken as 1 (it can only lower a score),
+        each such alternative's score is plain arithmetic on the weights and the joined pair's
+        similarity, so the similarity it needs to reach the bar is known before the joined parts are
+        analysed (the costly part). Most joins are then settled by `joined_similarity_estimate` (a part
+        that shares next to nothing with the two parts together); the few left are analysed and
+        compared exactly, as `align` would, and `align` runs only if one reaches the bar.
 
         leftovers=False bounds the joins built on the listed pairs alone (`aligned` before the unlisted
         pairs are added): the parts left over are then not charged, since an unlisted pair may still
         take them (it can lower the bound's ratio only once that is above CAND_MIN_SIM)."""
         toks = self._vocab.tokens
-        qw = [t.weight for t in qtoks]
-        ew = [toks[t].weight for t in tids]
-        if len(qw) < len(ew):
-            short_w, long_w, long_s = qw, ew, [toks[t].script for t in tids]
+        etoks: Sequence[Token] = [toks[t] for t in tids]
+        if len(qtoks) < len(etoks):
+            short, long = qtoks, etoks
             pairs = list(aligned)
         else:
-            short_w, long_w, long_s = ew, qw, [t.script for t in qtoks]
+            short, long = etoks, qtoks
             pairs = [(j, i, v) for i, j, v in aligned]
+        short_w = [t.weight for t in short]
+        long_w = [t.weight for t in long]
         matched_long = {b for _, b, _ in pairs}
         sim_of = {a: v for a, _, v in pairs}
+        disagreement = DISAGREEMENT_WEIGHT * 3  # `_score`: a joined pair is three parts
         for j in range(len(long_w) - 1):
-            if (j in matched_long and j + 1 in matched_long) or long_s[j] != long_s[j + 1]:
+            if (j in matched_long and j + 1 in matched_long) or long[j].script != long[j + 1].script:
                 continue  # `_merge_repair` skips it, or `merge_tokens` gives nothing across scripts
             for i in range(len(short_w)):
                 if sim_of.get(i, 0.0) >= 0.9:
@@ -473,14 +487,22 @@ class PersonIndex:
                         den += d
                         used_s += short_w[a]
                         used_l += long_w[b]
-                joined = short_w[i] + long_w[j] + long_w[j + 1]
-                rest_s = sum(short_w) - used_s - short_w[i]
-                rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
-                num += joined
-                den += joined
                 if leftovers:
+                    rest_s = sum(short_w) - used_s - short_w[i]
+                    rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
                     den += ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
-                if num / den >= bar - 1e-6:
+                # the joined pair at similarity s adds (s * J, J + (1 - s) * D) (`pair_terms`), so the
+                # alternative reaches the bar from s = need on
+                joined = short_w[i] + long_w[j] + long_w[j + 1]
+                short_of = max(0.0, disagreement - joined)
+                need = (bar * (den + joined + short_of) - num) / (joined + bar * short_of)
+                if need > 1.0 + 1e-6:
+                    continue
+                need = max(need - 1e-6, MERGE_MIN, sim_of.get(i, 0.0) + 1e-9)
+                if not join_worth_trying(short[i], long[j], long[j + 1], need):
+                    continue
+                merged = merge_tokens(long[j], long[j + 1])
+                if merged is not None and token_similarity(short[i], merged, MERGE_MIN)[0] >= need:
                     return True
         return False
 
@@ -624,31 +646,32 @@ class PersonIndex:
                   dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Candidates of the bound's sources and their approximate scores, from each candidate's own
-        parts (one dense lookup of every vocabulary part's weighted similarity to the query); names
-        whose exact score provably cannot reach what they need get -1."""
+        parts (one dense lookup of every vocabulary part's weighted similarity to the query, read
+        through the entries' padded part matrix); names whose exact score provably cannot reach what
+        they need get -1."""
         parts = [np.frombuffer(p, dtype=np.int32) for p in lists if p]
         cand = np.concatenate(parts + ([] if dated is None else [dated]))
         del parts
         toks = self._vocab.tokens
         lookup = self._lookup()
-        touched: list[int] = []
+        listed: dict[int, complex] = {}
         for i, sm in enumerate(sims):
             wq = qtoks[i].weight
             for tid, sim in sm.items():
                 if sim >= CAND_MIN_SIM:
                     w = wq + toks[tid].weight
-                    lookup[tid, 0] += sim * w
-                    lookup[tid, 1] += w
-                    touched.append(tid)
-        starts_all = np.frombuffer(self._tok_start, dtype=np.int64)
-        flat = np.frombuffer(self._tok_flat, dtype=np.int32)
-        starts = starts_all[cand]
-        lens = starts_all[cand + 1] - starts
-        ends = np.cumsum(lens)
-        pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
-        part_ids = flat[pos]
-        sums = np.add.reduceat(lookup[part_ids], ends - lens)  # per candidate: (sim * weight, weight) matched
+                    listed[tid + 1] = listed.get(tid + 1, 0j) + complex(sim * w, w)
+        touched = np.fromiter(listed, dtype=np.int64, count=len(listed))
+        lookup[touched] = np.fromiter(listed.values(), dtype=np.complex64, count=len(listed))
+        matrix, entry_len, entry_initial = self._part_matrix()
+        # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix row
+        summed = lookup[matrix[cand]].sum(axis=1)
+        lens = entry_len[cand]
+        wide = np.flatnonzero(lens > _WIDTH)
+        if len(wide):  # names of more parts than the matrix holds: the rest from the flat lists
+            self._add_beyond_width(summed, cand, wide, lookup)
         lookup[touched] = 0.0
+        sums = np.stack([summed.real, summed.imag], axis=1)
         total_w = self._total_weights(qtoks, cand)
         effect = self._date_effects(qdate, cand)
         approx = self._approx(cand, sums, total_w, effect)
@@ -663,28 +686,68 @@ class PersonIndex:
         if any(t.is_initial for t in qtoks):
             unlisted: np.ndarray | float = INITIAL_SIM
         else:
-            unlisted = np.where(np.add.reduceat(self._initial_flags()[part_ids], ends - lens) > 0, INITIAL_SIM,
-                                CAND_MIN_SIM)
+            unlisted = np.where(entry_initial[cand], INITIAL_SIM, CAND_MIN_SIM)
         bound = (sums[:, 0] + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
-        del starts_all, flat  # release the buffer views before the arrays can grow again
         return cand, approx
 
+    def _add_beyond_width(self, summed: np.ndarray, cand: np.ndarray, wide: np.ndarray, lookup: np.ndarray) -> None:
+        """Adds the lookup values of the parts past the matrix's width to these candidates' sums, in place."""
+        starts = np.frombuffer(self._tok_start, dtype=np.int64)
+        flat = np.frombuffer(self._tok_flat, dtype=np.int32)
+        for k in wide.tolist():
+            e = int(cand[k])
+            summed[k] += lookup[flat[starts[e] + _WIDTH : starts[e + 1]] + 1].sum()
+        del starts, flat  # release the buffer views before the arrays can grow again
+
+    def _part_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry: its first _WIDTH part ids plus one (0 pads a shorter name), its part count, and
+        whether a part is an initial. A candidate's parts are then one matrix row, read with every other
+        candidate's in one gather, instead of a walk of the flat lists. Derived from the flat lists and
+        extended on use to the entries added since (entries are only ever appended)."""
+        n = len(self._tok_start) - 1
+        have = self._matrix_rows
+        if have < n:
+            if self._matrix.shape[0] < n:
+                size = max(n, self._matrix.shape[0] * 5 // 4, 1024)  # a live index grows by a few rows at a time
+                grown = np.zeros((size, _WIDTH), dtype=np.int32)
+                grown[:have] = self._matrix[:have]
+                self._matrix = grown
+                self._entry_len = np.concatenate([self._entry_len[:have], np.zeros(size - have, dtype=np.uint8)])
+                self._entry_initial = np.concatenate(
+                    [self._entry_initial[:have], np.zeros(size - have, dtype=np.bool_)])
+            starts = np.frombuffer(self._tok_start, dtype=np.int64)[have : n + 1]
+            flat = np.frombuffer(self._tok_flat, dtype=np.int32)
+            lens = np.diff(starts)
+            initial = self._initial_flags()
+            block = self._matrix[have:n]
+            for col in range(_WIDTH):
+                has = lens > col
+                block[has, col] = flat[starts[:-1][has] + col] + 1
+            self._entry_len[have:n] = np.minimum(lens, 255)
+            ids = flat[starts[0] : starts[-1]]
+            self._entry_initial[have:n] = np.logical_or.reduceat(initial[ids], starts[:-1] - starts[0]) & (lens > 0) \
+                if len(ids) else False
+            self._matrix_rows = n
+            del starts, flat
+        return self._matrix, self._entry_len, self._entry_initial
+
     def _initial_flags(self) -> np.ndarray:
-        """Per vocabulary part: 1.0 for an initial (its unlisted likenesses reach INITIAL_SIM), else 0."""
+        """Per vocabulary part: whether it is an initial (its unlisted likenesses reach INITIAL_SIM)."""
         toks = self._vocab.tokens
         have = self._initials.shape[0]
         if have < len(toks):
             self._initials = np.concatenate(
-                [self._initials, np.array([1.0 if t.is_initial else 0.0 for t in toks[have:]], dtype=np.float32)])
+                [self._initials, np.array([t.is_initial for t in toks[have:]], dtype=np.bool_)])
         return self._initials
 
     def _lookup(self) -> np.ndarray:
-        """Scratch per-vocabulary-part (weighted similarity, weight) to the query, reused by every search
-        (kept zeroed between uses)."""
-        n = len(self._vocab)
+        """Scratch per-vocabulary-part weighted similarity and weight to the query, as sim * w + i * w,
+        reused by every search (kept zeroed between uses): row tid + 1 is part tid's, row 0 stays zero
+        (it pads `_part_matrix`)."""
+        n = len(self._vocab) + 1
         if self._lut.shape[0] < n:
-            self._lut = np.zeros((max(n, 2 * self._lut.shape[0], 1024), 2), dtype=np.float32)
+            self._lut = np.zeros(max(n, 2 * self._lut.shape[0], 1024), dtype=np.complex64)
         return self._lut
 
     def search(

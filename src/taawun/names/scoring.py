@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from taawun.names.joins import join_worth_trying
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
 from taawun.names.similarity import row_similarities, token_similarity
@@ -192,14 +193,15 @@ def _merge_repair(short: Sequence[Token], long: Sequence[Token], pairs: list[Pai
     sim_of = {i: s for i, _, s, _ in pairs}
     best_score, best_pairs = score, pairs
     for j in range(len(long) - 1):
-        if j in matched_long and j + 1 in matched_long:
-            continue
-        merged = merge_tokens(long[j], long[j + 1])
-        if merged is None:
-            continue
+        if (j in matched_long and j + 1 in matched_long) or long[j].script != long[j + 1].script:
+            continue  # (`merge_tokens` joins parts of one script only)
+        merged: Token | None = None  # analysed only when some part could match it (`join_worth_trying`)
         for i, t in enumerate(short):
-            if sim_of.get(i, 0.0) >= 0.9:
+            if sim_of.get(i, 0.0) >= 0.9 or not join_worth_trying(t, long[j], long[j + 1], MERGE_MIN):
                 continue
+            if merged is None:
+                merged = merge_tokens(long[j], long[j + 1])
+                assert merged is not None
             s, space = token_similarity(t, merged, MERGE_MIN)
             if s < MERGE_MIN or s <= sim_of.get(i, 0.0):
                 continue
