@@ -204,5 +204,19 @@ def test_screening_needs_the_screen_role(client: TestClient, users: dict[str, Us
     assert r.status_code == 422
 
 
+def test_no_index_work_before_the_caller_is_known(client: TestClient, users: dict[str, User]) -> None:
+    """A worker loads (or builds) its index on the first screening: only once the token and role are checked."""
+    app = client.app
+    for path, body in (("/api/v1/screen/person", {"names": ["Lukas Novak"]}),
+                       ("/api/v1/screen/document", {"number": "TK4481203", "country": "MAR"})):
+        assert client.post(path, json=body).status_code == 401
+        assert client.post(path, json=body, headers={"Authorization": "Bearer tw_forged"}).status_code == 401
+        assert client.post(path, json=body, headers=users["gs_reviewer"].headers).status_code == 403
+    assert getattr(app.state, "screening_index", None) is None  # type: ignore[attr-defined]
+    r = client.post("/api/v1/screen/document", json={"number": "TK4481203", "country": "MAR"},
+                    headers=users["mar_frontline"].headers)
+    assert r.status_code == 200 and app.state.screening_index is not None  # type: ignore[attr-defined]
+
+
 def test_person_helper_is_fictitious() -> None:
     assert person()["names"] == [{"full": "Karim Benali"}]

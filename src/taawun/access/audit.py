@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy import event as sa_event
 
 from taawun.access.actor import Actor
 from taawun.store.locks import serialise_writers
@@ -65,10 +66,30 @@ def entry_hash(row: dict[str, Any]) -> str:
 _HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
 
 
+# The head a transaction itself last appended, kept on its connection: (transaction, seq, hash). While that
+# transaction lasts it holds the writers' lock, so no one else can have appended since, and its next append
+# (concurrent screenings grouped in one transaction, store.group_commit, append one after another) needs
+# neither the lock nor the head read again. A rollback to a savepoint may undo the appended entry, so it
+# forgets the head, as commit and rollback do.
+_LAST_APPENDED = "taawun.audit.last_appended"
+
+
 def _head(conn: Connection) -> tuple[int, str]:
+    known = conn.info.get(_LAST_APPENDED)
+    transaction = conn.get_transaction()
+    if known is not None and transaction is not None and known[0] is transaction and transaction.is_active:
+        return known[1], known[2]
     serialise_writers(conn)
     row = conn.execute(_HEAD).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def _forget_head(conn: Connection, *_: Any) -> None:
+    conn.info.pop(_LAST_APPENDED, None)
+
+
+for _name in ("rollback_savepoint", "rollback", "commit"):
+    sa_event.listen(Engine, _name, _forget_head)
 
 
 def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent]) -> int:
@@ -92,6 +113,8 @@ def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent]) 
         row["hash"] = prev = entry_hash(row)
         rows.append(row)
     insert_many(conn, audit_log, rows)  # a passenger list appends thousands: COPY on PostgreSQL
+    if rows:
+        conn.info[_LAST_APPENDED] = (conn.get_transaction(), seq, prev)
     return seq
 
 

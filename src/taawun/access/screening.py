@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_
+from sqlalchemy import Connection, bindparam, select
 
 from taawun.access import audit
 from taawun.access.actor import Actor
@@ -49,9 +49,16 @@ class Disclosed:
     explanation: dict[str, Any]
 
 
+# Only active records within their review date hit. Built once: every screening with candidates re-reads them
+# (building and cache-keying the statement anew cost more CPU than running it).
+_LIVE = select(records).where(records.c.id.in_(bindparam("ids", expanding=True)), live_clause(include_expired=False),
+                              records.c.review_due >= bindparam("today"))
+
+
 def _live_rows(conn: Connection, ids: Sequence[str], today: dt.date) -> dict[str, RecordRow]:
-    clause = and_(live_clause(include_expired=False), records.c.review_due >= today)
-    return {r.id: r for r in record_store.get_records(conn, list(ids), clause)}
+    if not ids:  # most screenings find no candidate: nothing to read
+        return {}
+    return {r.id: r for r in record_store.rows_of(conn, _LIVE, {"ids": list(ids), "today": today})}
 
 
 @dataclass

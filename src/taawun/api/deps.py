@@ -35,7 +35,7 @@ def transaction(request: Request) -> Iterator[Connection]:
 Conn = Annotated[Connection, Depends(transaction, scope="function")]
 
 
-def _identify(request: Request, conn: Connection, token: str | None) -> Actor:
+def identify(request: Request, conn: Connection, token: str | None) -> Actor:
     """The caller behind the bearer token, remembered on the request (logout revokes that token)."""
     if not token:
         raise NotAuthenticated("this call needs a bearer token (POST /api/v1/auth/token to get one)")
@@ -46,7 +46,7 @@ def _identify(request: Request, conn: Connection, token: str | None) -> Actor:
 
 
 def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
-    return _identify(request, conn, token)
+    return identify(request, conn, token)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
@@ -57,7 +57,7 @@ def actor_without_transaction(request: Request, token: Annotated[str | None, Dep
     database. Checking a token only reads, so it takes no write lock (on SQLite, BEGIN instead of BEGIN
     IMMEDIATE): a screening then waits for the write lock once, for its own writes, not twice."""
     with quick_read(engine_of(request)) as conn:
-        return _identify(request, conn, token)
+        return identify(request, conn, token)
 
 
 ActorOnly = Annotated[Actor, Depends(actor_without_transaction)]

@@ -11,8 +11,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from taawun.access import screening as gate
+from taawun.access.actor import Actor
+from taawun.access.policy import require
 from taawun.api.body_schema import component_schema
-from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of
+from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of, identify, oauth2
 from taawun.api.screening_state import screening_index
 from taawun.domain.errors import InvalidInput, TaawunError
 from taawun.domain.models import DocumentQuery, ShortText, TravellerQuery
@@ -20,16 +22,33 @@ from taawun.services import screening as svc
 from taawun.services.passenger_list import MAX_TRAVELLERS, decode, parse_csv
 from taawun.services.records import validation_errors
 from taawun.services.screening_index import ScreeningIndex
+from taawun.store.db import quick_read
 
 router = APIRouter(tags=["screening"])
 Index = Annotated[ScreeningIndex, Depends(screening_index)]
 MAX_LIST_BYTES = 20 * 1024 * 1024
 
 
+def screening_caller(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> tuple[Actor, ScreeningIndex]:
+    """The caller and the worker's index, brought up to date with the change feed on the connection that
+    checked the token: one pooled connection and, on SQLite, one read transaction per screening instead of
+    two. The token is checked first, so no unauthenticated request makes a worker load its index."""
+    with quick_read(engine_of(request)) as conn:
+        actor = identify(request, conn, token)
+        require(actor, "screen")
+        index = screening_index(request)
+        index.refresh(conn)
+    return actor, index
+
+
+Screener = Annotated[tuple[Actor, ScreeningIndex], Depends(screening_caller)]
+
+
 @router.post("/screen/person")
-def screen_person(request: Request, actor: ActorOnly, index: Index, body: TravellerQuery) -> dict[str, Any]:
+def screen_person(request: Request, caller: Screener, body: TravellerQuery) -> dict[str, Any]:
     """Check one traveller by names (any script), birth date, nationality, sex and documents."""
-    return svc.screen_traveller(engine_of(request), actor, index, body)
+    actor, index = caller
+    return svc.screen_traveller(engine_of(request), actor, index, body, refreshed=True)
 
 
 class DocumentScreen(DocumentQuery):
@@ -37,9 +56,10 @@ class DocumentScreen(DocumentQuery):
 
 
 @router.post("/screen/document")
-def screen_document(request: Request, actor: ActorOnly, index: Index, body: DocumentScreen) -> dict[str, Any]:
+def screen_document(request: Request, caller: Screener, body: DocumentScreen) -> dict[str, Any]:
+    actor, index = caller
     return svc.screen_document(engine_of(request), actor, index,
-                               DocumentQuery(number=body.number, country=body.country), body.location)
+                               DocumentQuery(number=body.number, country=body.country), body.location, refreshed=True)
 
 
 class BatchIn(BaseModel):

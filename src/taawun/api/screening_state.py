@@ -6,6 +6,7 @@ import threading
 
 from fastapi import Request
 
+from taawun.services.heap import freeze_survivors
 from taawun.services.screening_index import ScreeningIndex, load_or_build
 
 _lock = threading.Lock()
@@ -19,5 +20,6 @@ def screening_index(request: Request) -> ScreeningIndex:
             index = getattr(state, "screening_index", None)
             if index is None:
                 index = load_or_build(state.engine)
+                freeze_survivors()  # a worker that holds an index keeps its caches' growth out of full collections
                 state.screening_index = index
     return index

@@ -135,9 +135,13 @@ def _disclose_travellers(conn: Connection, actor: Actor, travellers: Sequence[Tr
 # write lock, on PostgreSQL the audit chain's lock — as short as the disclosure itself, instead of holding
 # it through the name search while every other worker's screenings wait. Disclosures of concurrent requests
 # share one transaction (store.group_commit); each request answers once its writes are committed.
-def screen_traveller(engine: Engine, actor: Actor, index: ScreeningIndex, traveller: TravellerQuery) -> dict[str, Any]:
+def screen_traveller(engine: Engine, actor: Actor, index: ScreeningIndex, traveller: TravellerQuery, *,
+                     refreshed: bool = False) -> dict[str, Any]:
+    """``refreshed``: the caller has just folded the change feed into ``index`` (the API does it on the
+    connection that checked the token)."""
     require(actor, "screen")
-    refresh(engine, index)
+    if not refreshed:
+        refresh(engine, index)
     candidates = traveller_candidates(index, traveller)
     return run_grouped(engine, lambda conn: _disclose_travellers(conn, actor, [traveller], [candidates])[0])
 
@@ -168,9 +172,10 @@ def _chunk_writer(actor: Actor, chunk: Sequence[TravellerQuery],
 
 
 def screen_document(engine: Engine, actor: Actor, index: ScreeningIndex, document: DocumentQuery,
-                    location: str | None) -> dict[str, Any]:
+                    location: str | None, *, refreshed: bool = False) -> dict[str, Any]:
     require(actor, "screen")
-    refresh(engine, index)
+    if not refreshed:
+        refresh(engine, index)
     candidates = _merge(_document_candidates(index, [document]))
     screening_id = str(uuid.uuid4())
 

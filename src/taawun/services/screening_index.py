@@ -15,6 +15,7 @@ import logging
 import os
 import pickle
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,13 @@ from sqlalchemy import Connection, Engine
 from taawun.access.screening import index_changes, index_rows
 from taawun.index import DocumentIndex, PersonIndex
 from taawun.names.fingerprint import engine_fingerprint
+from taawun.services.heap import long_lived
 from taawun.store.db import READ_ONLY
 
 log = logging.getLogger("taawun.screening")
+# A catch-up of at least this many records is applied with the collector paused and then frozen (services.heap):
+# a bulk import made through another worker adds index objects by the hundred thousand.
+LARGE_CATCH_UP = 2_000
 
 
 class ScreeningIndex:
@@ -43,7 +48,7 @@ class ScreeningIndex:
         if not changed:
             self.seq = max(self.seq, last)
             return 0
-        with self._lock:
+        with self._lock, long_lived() if len(changed) >= LARGE_CATCH_UP else nullcontext():
             if last <= self.seq:
                 return 0
             found = {row.id: row for row in index_rows(conn, changed)}
@@ -119,10 +124,11 @@ class ScreeningIndex:
         if meta.get("engine") != engine_fingerprint():
             raise ValueError(f"the snapshot in {directory} was made by another version of the name engine")
         index = cls()
-        index.persons = PersonIndex.load(directory / "persons.idx")
-        index.documents = DocumentIndex.load(directory / "documents.idx")
-        with open(directory / "doc_keys.pkl", "rb") as fh:
-            index._doc_keys = pickle.load(fh)
+        with long_lived():
+            index.persons = PersonIndex.load(directory / "persons.idx")
+            index.documents = DocumentIndex.load(directory / "documents.idx")
+            with open(directory / "doc_keys.pkl", "rb") as fh:
+                index._doc_keys = pickle.load(fh)
         index.seq = int(meta["seq"])
         return index
 
@@ -140,7 +146,7 @@ def record_of(document_key: str) -> str:
 def build_from(engine: Engine) -> tuple[ScreeningIndex, int]:
     """A fresh index of every screenable record, read without taking SQLite's write lock."""
     index = ScreeningIndex()
-    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+    with long_lived(), engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         count = index.build(conn)
     return index, count
 

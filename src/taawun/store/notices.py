@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Connection, bindparam, insert, or_, select, true, update
 
 from taawun.store.tables import notice_events, notices
 
@@ -41,12 +41,17 @@ def notices_in_sight(conn: Connection, org_code: str, is_gs: bool, where: Column
     return list_notices(conn, seen & where, limit)
 
 
+# Built once: asked by every screening that discloses a hit in full.
+_PUBLISHED_FOR = (select(notices)
+                  .where(notices.c.subject_id.in_(bindparam("ids", expanding=True)), notices.c.status == "published",
+                         notices.c.expires_on > bindparam("today"))
+                  .order_by(notices.c.published_at.desc()))
+
+
 def published_for_subjects(conn: Connection, subject_ids: Sequence[str], today: dt.date) -> list[dict[str, Any]]:
     if not subject_ids:
         return []
-    query = select(notices).where(notices.c.subject_id.in_(list(subject_ids)), notices.c.status == "published",
-                                  notices.c.expires_on > today).order_by(notices.c.published_at.desc())
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return [dict(r) for r in conn.execute(_PUBLISHED_FOR, {"ids": list(subject_ids), "today": today}).mappings()]
 
 
 def insert_event(conn: Connection, values: dict[str, Any]) -> None:

@@ -347,6 +347,11 @@ def get_records(conn: Connection, ids: Sequence[str], where: ColumnElement[bool]
     return [_row_from(m) for m in found]
 
 
+def rows_of(conn: Connection, statement: Select[Any], params: dict[str, Any]) -> list[RecordRow]:
+    """The records a prebuilt ``select(records)...`` finds (for statements run on every request)."""
+    return [_row_from(m) for m in conn.execute(statement, params).mappings()]
+
+
 def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     if not ids:
         return set()
