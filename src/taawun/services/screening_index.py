@@ -101,12 +101,14 @@ class ScreeningIndex:
     def finalize(self) -> None:
         """Prepare the name index's similar-part lists (kept in the snapshot), so that workers started
         from it do not pay for each part's first lookup. Worth it before a snapshot; a live build skips
-        it to start serving sooner (about 40 s on two cores at a 40k-part vocabulary)."""
-        self.persons.finalize()
+        it to start serving sooner (about 40 s on two cores at a 40k-part vocabulary). The lists are
+        long-lived objects made in bulk: made with the collector paused (services.heap)."""
+        with long_lived():
+            self.persons.finalize()
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        with self._lock:
+        with self._lock, long_lived():  # pickling makes no garbage worth a collection
             self.persons.save(directory / "persons.idx")
             self.documents.save(directory / "documents.idx")  # the index's own format (it holds a lock)
             with open(directory / "doc_keys.pkl", "wb") as fh:
