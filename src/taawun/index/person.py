@@ -672,12 +672,8 @@ class PersonIndex:
 
     def _add_beyond_width(self, summed: np.ndarray, cand: np.ndarray, wide: np.ndarray, lookup: np.ndarray) -> None:
         """Adds the lookup values of the parts past the matrix's width to these candidates' sums, in place."""
-        starts = np.frombuffer(self._tok_start, dtype=np.int64)
-        flat = np.frombuffer(self._tok_flat, dtype=np.int32)
         for k in wide.tolist():
-            e = int(cand[k])
-            summed[k] += lookup[flat[starts[e] + _WIDTH : starts[e + 1]] + 1].sum()
-        del starts, flat  # release the buffer views before the arrays can grow again
+            summed[k] += lookup[np.array(self._entry_tids(int(cand[k]))[_WIDTH:]) + 1].sum()
 
     def _part_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per entry: its first _WIDTH part ids plus one (0 pads a shorter name), its part count, and
