@@ -148,20 +148,17 @@ class NameScore:
 
     @property
     def pairs(self) -> tuple[TokenMatch, ...]:
-        if self._parts is not None:
-            self._explain()
+        self._explain()  # (nothing to do once explained)
         return self._pairs
 
     @property
     def unmatched_a(self) -> tuple[str, ...]:
-        if self._parts is not None:
-            self._explain()
+        self._explain()  # (nothing to do once explained)
         return self._unmatched_a
 
     @property
     def unmatched_b(self) -> tuple[str, ...]:
-        if self._parts is not None:
-            self._explain()
+        self._explain()  # (nothing to do once explained)
         return self._unmatched_b
 
     @property
