@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,17 +21,32 @@ def _hit_ids(index: ScreeningIndex) -> list[str]:
     return [h.record_id for h in index.persons.search(names=["Youssef Abderrahmane El Haddad"], limit=3)]
 
 
-def test_snapshot_round_trip_and_engine_mismatch_rebuilds(
-    client: TestClient, users: dict[str, User], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _made_by_an_older_engine(directory: Path) -> None:
+    meta = json.loads((directory / "meta.json").read_text())
+    (directory / "meta.json").write_text(json.dumps({**meta, "engine": "an older engine"}))
+
+
+def _person_index_of_an_older_format(directory: Path) -> None:
+    """Same name engine, older index format (the engine digest covers names/, not index/)."""
+    with open(directory / "persons.idx", "wb") as fh:
+        pickle.dump({"version": 4, "records": []}, fh)
+
+
+@pytest.mark.parametrize(("outdate", "refusal"), [
+    (_made_by_an_older_engine, "another version of the name engine"),
+    (_person_index_of_an_older_format, "unsupported PersonIndex snapshot version"),
+])
+def test_snapshot_round_trip_and_an_outdated_snapshot_rebuilds(
+    outdate: Callable[[Path], None], refusal: str, client: TestClient, users: dict[str, User], engine: Engine,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rec = client.post("/api/v1/records", json=WANTED, headers=users["mar_officer"].headers).json()
     built, _ = build_from(engine)
     built.save(tmp_path)
     assert _hit_ids(ScreeningIndex.load(tmp_path))[:1] == [rec["id"]]
 
-    meta = json.loads((tmp_path / "meta.json").read_text())
-    (tmp_path / "meta.json").write_text(json.dumps({**meta, "engine": "an older engine"}))
-    with pytest.raises(ValueError, match="another version of the name engine"):
+    outdate(tmp_path)
+    with pytest.raises(ValueError, match=refusal):
         ScreeningIndex.load(tmp_path)
 
     # a worker pointed at the outdated snapshot builds a fresh index from the store instead
@@ -38,19 +54,3 @@ def test_snapshot_round_trip_and_engine_mismatch_rebuilds(
     fresh = screening_index.load_or_build(engine)
     assert _hit_ids(fresh)[:1] == [rec["id"]]
     assert fresh.seq >= built.seq
-
-
-def test_a_person_index_snapshot_of_another_format_rebuilds(
-    client: TestClient, users: dict[str, User], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Same name engine, older index format (the engine digest covers names/, not index/): refused, rebuilt."""
-    rec = client.post("/api/v1/records", json=WANTED, headers=users["mar_officer"].headers).json()
-    built, _ = build_from(engine)
-    built.save(tmp_path)
-    with open(tmp_path / "persons.idx", "wb") as fh:
-        pickle.dump({"version": 4, "records": []}, fh)
-    with pytest.raises(ValueError, match="unsupported PersonIndex snapshot version"):
-        ScreeningIndex.load(tmp_path)
-    monkeypatch.setenv("TAAWUN_INDEX_DIR", str(tmp_path))
-    fresh = screening_index.load_or_build(engine)
-    assert _hit_ids(fresh)[:1] == [rec["id"]]
