@@ -486,7 +486,7 @@ class PersonIndex:
         """The entries in these parts' postings whose record's birth date agrees with `qdate` at all."""
         ids = np.concatenate([np.frombuffer(self._postings[t], dtype=np.int32) for t in sources
                               if self._postings[t]] or [np.zeros(0, dtype=np.int32)])
-        births = np.frombuffer(self._entry_births, dtype=np.int32)[ids]
+        births = np.frombuffer(self._entry_births, dtype=np.int32).take(ids)
         year = qdate.year * 10000  # every agreement that lifts a score is within the same year
         same_year = (births >= year) & (births < year + 10000)
         ids, births = ids[same_year], births[same_year]
@@ -594,13 +594,13 @@ class PersonIndex:
 
     def _total_weights(self, qtoks: Sequence[Token], cand: np.ndarray) -> np.ndarray:
         """Per candidate: the query's and the entry's part weights together."""
-        return sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32)[cand]
+        return sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32).take(cand)
 
     def _date_effects(self, qdate: PartialDate | None, cand: np.ndarray) -> np.ndarray | None:
         """Per candidate: how its record's birth date moves a score (`combine`); None without a query date."""
         if qdate is None:
             return None
-        return date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32)[cand])
+        return date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32).take(cand))
 
     def _approx(self, cand: np.ndarray, sums: np.ndarray, total_w: np.ndarray, effect: np.ndarray | None
                 ) -> np.ndarray:
@@ -611,7 +611,7 @@ class PersonIndex:
         approx = sums[:, 0] / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
         if effect is not None:  # among many alike names, the one born that day is the likely one
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
-        approx[np.frombuffer(self._entry_rec, dtype=np.int32)[cand] < 0] = -1.0
+        approx[np.frombuffer(self._entry_rec, dtype=np.int32).take(cand) < 0] = -1.0
         return approx
 
     def _accumulator(self) -> np.ndarray:
@@ -643,9 +643,15 @@ class PersonIndex:
         touched = np.fromiter(listed, dtype=np.int64, count=len(listed))
         lookup[touched] = np.fromiter(listed.values(), dtype=np.complex64, count=len(listed))
         matrix, entry_len, entry_initial = self._part_matrix()
-        # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix row
-        summed = lookup[matrix[cand]].sum(axis=1)
-        lens = entry_len[cand]
+        # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
+        # row; `take` and a sum written out per column run several times faster than fancy indexing
+        # and a reduction over the short axis
+        looked = lookup.take(matrix.take(cand, axis=0))
+        summed = looked[:, 0].copy()
+        for col in range(1, _WIDTH):
+            summed += looked[:, col]
+        del looked
+        lens = entry_len.take(cand)
         wide = np.flatnonzero(lens > _WIDTH)
         if len(wide):  # names of more parts than the matrix holds: the rest from the flat lists
             self._add_beyond_width(summed, cand, wide, lookup)
@@ -665,7 +671,7 @@ class PersonIndex:
         if any(t.is_initial for t in qtoks):
             unlisted: np.ndarray | float = INITIAL_SIM
         else:
-            unlisted = np.where(entry_initial[cand], INITIAL_SIM, CAND_MIN_SIM)
+            unlisted = np.where(entry_initial.take(cand), INITIAL_SIM, CAND_MIN_SIM)
         bound = (sums[:, 0] + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
