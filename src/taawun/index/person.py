@@ -126,6 +126,7 @@ class PersonIndex:
         self._entry_initial = np.zeros(0, dtype=np.bool_)
         self._matrix_rows = 0
         self._initials = np.zeros(0, dtype=np.bool_)
+        self._weights = np.zeros(0, dtype=np.float64)
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -631,17 +632,8 @@ class PersonIndex:
         parts = [np.frombuffer(p, dtype=np.int32) for p in lists if p]
         cand = np.concatenate(parts + ([] if dated is None else [dated]))
         del parts
-        toks = self._vocab.tokens
         lookup = self._lookup()
-        listed: dict[int, complex] = {}
-        for i, sm in enumerate(sims):
-            wq = qtoks[i].weight
-            for tid, sim in sm.items():
-                if sim >= CAND_MIN_SIM:
-                    w = wq + toks[tid].weight
-                    listed[tid + 1] = listed.get(tid + 1, 0j) + complex(sim * w, w)
-        touched = np.fromiter(listed, dtype=np.int64, count=len(listed))
-        lookup[touched] = np.fromiter(listed.values(), dtype=np.complex64, count=len(listed))
+        touched = self._fill_lookup(lookup, qtoks, sims)
         matrix, entry_len, entry_initial = self._part_matrix()
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
         # row; `take` and a sum written out per column run several times faster than fancy indexing
@@ -676,10 +668,58 @@ class PersonIndex:
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
 
+    def _fill_lookup(self, lookup: np.ndarray, qtoks: Sequence[Token], sims: Sequence[dict[int, float]]
+                     ) -> np.ndarray:
+        """Writes each listed vocabulary part's (similarity * weight, weight) summed over the query parts
+        that list it into `lookup` (row tid + 1), with arrays rather than a Python loop over the few
+        hundred listed pairs; returns the rows written, for the caller to zero again."""
+        weights = self._token_weights()
+        tid_parts: list[np.ndarray] = []
+        val_parts: list[np.ndarray] = []
+        for i, sm in enumerate(sims):
+            if not sm:
+                continue
+            tids = np.fromiter(sm.keys(), dtype=np.int64, count=len(sm))
+            sim = np.fromiter(sm.values(), dtype=np.float64, count=len(sm))
+            listed = sim >= CAND_MIN_SIM
+            tids, sim = tids[listed], sim[listed]
+            w = qtoks[i].weight + weights.take(tids)
+            val = np.empty(len(tids), dtype=np.complex128)
+            val.real = sim * w
+            val.imag = w
+            tid_parts.append(tids)
+            val_parts.append(val)
+        if not tid_parts:
+            return np.zeros(0, dtype=np.int64)
+        tids = np.concatenate(tid_parts) + 1
+        vals = np.concatenate(val_parts)
+        if len(tid_parts) > 1:  # a part listed by several query parts: its values added in query-part order
+            order = np.argsort(tids, kind="stable")
+            tids, vals = tids[order], vals[order]
+            first = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
+            tids, vals = tids[first], np.add.reduceat(vals, first)
+        lookup[tids] = vals.astype(np.complex64)
+        return tids
+
+    def _token_weights(self) -> np.ndarray:
+        """Per vocabulary part: its weight (fixed when it is analysed), as an array extended on use."""
+        toks = self._vocab.tokens
+        have = self._weights.shape[0]
+        if have < len(toks):
+            self._weights = np.concatenate(
+                [self._weights, np.array([t.weight for t in toks[have:]], dtype=np.float64)])
+        return self._weights
+
     def _add_beyond_width(self, summed: np.ndarray, cand: np.ndarray, wide: np.ndarray, lookup: np.ndarray) -> None:
         """Adds the lookup values of the parts past the matrix's width to these candidates' sums, in place."""
-        for k in wide.tolist():
-            summed[k] += lookup[np.array(self._entry_tids(int(cand[k]))[_WIDTH:]) + 1].sum()
+        starts = np.frombuffer(self._tok_start, dtype=np.int64)
+        first = starts.take(cand.take(wide)) + _WIDTH
+        counts = starts.take(cand.take(wide) + 1) - first
+        offsets = np.r_[0, np.cumsum(counts)[:-1]]
+        at = np.repeat(first - offsets, counts) + np.arange(int(counts.sum()))
+        parts = np.frombuffer(self._tok_flat, dtype=np.int32).take(at)
+        summed[wide] += np.add.reduceat(lookup.take(parts + 1), offsets)
+        del starts
 
     def _part_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per entry: its first _WIDTH part ids plus one (0 pads a shorter name), its part count, and
