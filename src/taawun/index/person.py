@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -59,7 +59,18 @@ _LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a q
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or _PER_HIT * limit) exactly
 _PER_HIT = 3  # ... and this many per hit asked for
 _LEVELS_RISING = np.array(sorted(_LEVELS))
+_LISTED_MAX = 20_000  # query parts whose similar-part arrays are kept
 _WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
+
+
+class _Listed(NamedTuple):
+    """One query part's similar vocabulary parts, as the candidate search reads them."""
+
+    sims: dict[int, float]  # the list itself (vocabulary id -> similarity), as `Vocabulary.similar` gave it
+    tids: np.ndarray  # its ids, in its order
+    sims_at: np.ndarray  # their similarities
+    rows: np.ndarray  # lookup rows (id + 1) of those that open candidates (>= CAND_MIN_SIM)
+    values: np.ndarray  # and their (similarity * pair weight) + i * pair weight, complex128
 
 
 class Hit:
@@ -128,6 +139,7 @@ class PersonIndex:
         self._matrix_rows = 0
         self._initials = np.zeros(0, dtype=np.bool_)
         self._weights = np.zeros(0, dtype=np.float64)
+        self._listed_cache: dict[tuple[str, tuple[str, ...], float], _Listed] = {}
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -250,7 +262,7 @@ class PersonIndex:
                 break
         return chosen
 
-    def _sources(self, qtoks: Sequence[Token], listed: Sequence[tuple[np.ndarray, np.ndarray]], floors: Sequence[float]
+    def _sources(self, qtoks: Sequence[Token], listed: Sequence[_Listed], floors: Sequence[float]
                  ) -> list[tuple[list[int], list[int] | None]]:
         """Per floor asked: vocabulary parts whose postings hold every entry that can reach it, chosen to be
         as few postings as the bound allows.
@@ -275,7 +287,8 @@ class PersonIndex:
         postings = self._postings
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
-        for i, (tids, sims) in enumerate(listed):
+        for i, part in enumerate(listed):
+            tids, sims = part.tids, part.sims_at
             w = qtoks[i].weight
             if qtoks[i].is_initial or w <= 0:
                 continue
@@ -310,7 +323,8 @@ class PersonIndex:
             if chosen_levels is None:
                 prefix = self._prefix(qtoks, floor)
                 chosen_levels = tuple((i, CAND_MIN_SIM) for i in prefix)
-            out.append(([tid for i, h in chosen_levels for tid in listed[i][0][listed[i][1] >= h].tolist()], prefix))
+            chosen_tids = [listed[i].tids[listed[i].sims_at >= h] for i, h in chosen_levels]
+            out.append(([tid for tids in chosen_tids for tid in tids.tolist()], prefix))
         return out
 
     def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int],
@@ -516,7 +530,7 @@ class PersonIndex:
         if undated_floor is None:
             undated_floor = floor
         with_date = qdate is not None and floor < undated_floor
-        listed = [self._listed(sm) for sm in sims]
+        listed = [self._listed(tok, sm) for tok, sm in zip(qtoks, sims, strict=True)]
         chosen = self._sources(qtoks, listed, (undated_floor, floor) if with_date else (undated_floor,))
         sources, prefix = chosen[0]
         lists = [self._postings[tid] for tid in sources]
@@ -623,7 +637,7 @@ class PersonIndex:
             self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
         return self._acc
 
-    def _gathered(self, qtoks: Sequence[Token], listed: Sequence[tuple[np.ndarray, np.ndarray]], lists: Sequence[array],
+    def _gathered(self, qtoks: Sequence[Token], listed: Sequence[_Listed], lists: Sequence[array],
                   dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Candidates of the bound's sources and their approximate scores, from each candidate's own
@@ -634,7 +648,7 @@ class PersonIndex:
         cand = np.concatenate(parts + ([] if dated is None else [dated]))
         del parts
         lookup = self._lookup()
-        touched = self._fill_lookup(lookup, qtoks, listed)
+        touched = self._fill_lookup(lookup, listed)
         matrix, entry_len, entry_initial = self._part_matrix()
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
         # row; `take` and a sum written out per column run several times faster than fancy indexing
@@ -669,36 +683,40 @@ class PersonIndex:
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
 
-    @staticmethod
-    def _listed(sm: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-        """A query part's similar vocabulary parts (ids, similarities) as arrays, in the list's order."""
-        return (np.fromiter(sm.keys(), dtype=np.int64, count=len(sm)),
-                np.fromiter(sm.values(), dtype=np.float64, count=len(sm)))
+    def _listed(self, tok: Token, sm: dict[int, float]) -> _Listed:
+        """A query part's similar vocabulary parts as arrays, and its rows of the ranking's lookup; kept
+        per query part while its list is the same object (`Vocabulary.similar` returns a new one once
+        parts are added), since travellers' names repeat their parts."""
+        key = (tok.script, tok.forms, tok.weight)
+        hit = self._listed_cache.get(key)
+        if hit is not None and hit.sims is sm:
+            return hit
+        tids = np.fromiter(sm.keys(), dtype=np.int64, count=len(sm))
+        sim = np.fromiter(sm.values(), dtype=np.float64, count=len(sm))
+        keep = sim >= CAND_MIN_SIM
+        w = tok.weight + self._token_weights().take(tids[keep])
+        vals = np.empty(len(w), dtype=np.complex128)
+        vals.real = sim[keep] * w
+        vals.imag = w
+        made = _Listed(sm, tids, sim, tids[keep] + 1, vals)
+        if len(self._listed_cache) >= _LISTED_MAX:
+            self._listed_cache.clear()
+        self._listed_cache[key] = made
+        return made
 
-    def _fill_lookup(self, lookup: np.ndarray, qtoks: Sequence[Token], listed: Sequence[tuple[np.ndarray, np.ndarray]]
-                     ) -> np.ndarray:
+    @staticmethod
+    def _fill_lookup(lookup: np.ndarray, listed: Sequence[_Listed]) -> np.ndarray:
         """Writes each listed vocabulary part's (similarity * weight, weight) summed over the query parts
         that list it into `lookup` (row tid + 1), with arrays rather than a Python loop over the few
         hundred listed pairs; returns the rows written, for the caller to zero again."""
-        weights = self._token_weights()
-        tid_parts: list[np.ndarray] = []
-        val_parts: list[np.ndarray] = []
-        for i, (tids, sim) in enumerate(listed):
-            keep = sim >= CAND_MIN_SIM
-            if not keep.any():
-                continue
-            tids, sim = tids[keep], sim[keep]
-            w = qtoks[i].weight + weights.take(tids)
-            val = np.empty(len(tids), dtype=np.complex128)
-            val.real = sim * w
-            val.imag = w
-            tid_parts.append(tids)
-            val_parts.append(val)
-        if not tid_parts:
+        parts = [part for part in listed if len(part.rows)]
+        if not parts:
             return np.zeros(0, dtype=np.int64)
-        tids = np.concatenate(tid_parts) + 1
-        vals = np.concatenate(val_parts)
-        if len(tid_parts) > 1:  # a part listed by several query parts: its values added in query-part order
+        if len(parts) == 1:
+            tids, vals = parts[0].rows, parts[0].values
+        else:  # a part listed by several query parts: its values added in query-part order
+            tids = np.concatenate([part.rows for part in parts])
+            vals = np.concatenate([part.values for part in parts])
             order = np.argsort(tids, kind="stable")
             tids, vals = tids[order], vals[order]
             first = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
