@@ -76,6 +76,7 @@ class _Listed(NamedTuple):
     sims_at: np.ndarray  # their similarities
     rows: np.ndarray  # lookup rows (id + 1) of those that open candidates (>= CAND_MIN_SIM)
     values: np.ndarray  # and their (similarity * pair weight) + i * pair weight, complex128
+    costs: dict[tuple[int, int], list[int]]  # postings read per level of _LEVELS, as of a postings generation
 
 
 class Hit:
@@ -136,6 +137,7 @@ class PersonIndex:
         self._entry_births = array("i")
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
+        self._compactions = 0
         self._lut = np.zeros(0, dtype=np.complex64)
         self._acc = np.zeros(0, dtype=np.float32)
         self._matrix = np.zeros((0, _ROW), dtype=np.int32)
@@ -221,6 +223,7 @@ class PersonIndex:
             if plist:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
         self._dead_entries = 0
+        self._compactions += 1
         self._blocks.clear()  # their rows follow the postings' old order
 
     def finalize(self) -> None:
@@ -290,6 +293,7 @@ class PersonIndex:
         """
         total = sum(t.weight for t in qtoks)
         postings = self._postings
+        generation = (len(self._entry_rec), self._compactions)  # postings change only by these
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
         for i, part in enumerate(listed):
@@ -297,11 +301,14 @@ class PersonIndex:
             w = qtoks[i].weight
             if qtoks[i].is_initial or w <= 0:
                 continue
-            # postings read per level: each similar part counts at the highest level it reaches
-            lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
-            level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
-            by_level = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
-            by_level = by_level.astype(np.int64).tolist()
+            by_level = part.costs.get(generation)
+            if by_level is None:  # postings read per level: each similar part counts at the highest level it reaches
+                lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
+                level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
+                counted = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
+                by_level = counted.astype(np.int64).tolist()
+                part.costs.clear()
+                part.costs[generation] = by_level
             options = []
             cost = 0
             for k, h in enumerate(_LEVELS):
@@ -711,7 +718,7 @@ class PersonIndex:
         vals = np.empty(len(w), dtype=np.complex128)
         vals.real = sim[keep] * w
         vals.imag = w
-        made = _Listed(sm, tids, sim, tids[keep] + 1, vals)
+        made = _Listed(sm, tids, sim, tids[keep] + 1, vals, {})
         if len(self._listed_cache) >= _LISTED_MAX:
             self._listed_cache.clear()
         self._listed_cache[key] = made
