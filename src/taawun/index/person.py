@@ -351,18 +351,38 @@ class PersonIndex:
         matched = 0
         poor = False
         aligned: list[tuple[int, int, float]] = []
+        rest_a = rest_b = 0.0
         for phase in (0, 1):
             if phase:
-                # Every pair still to come is unlisted (below CAND_MIN_SIM), and every part left over
-                # adds only to the denominator: neither can lift a score above what its listed pairs
-                # give, once that is above CAND_MIN_SIM. So when neither the listed pairs nor any
-                # join built on them reach a higher floor, the entry is done.
-                if (
-                    floor > CAND_MIN_SIM
-                    and (den <= 0 or round(num / den, 6) < floor)
-                    and (nq == ne or not self._join_may_help(qtoks, tids, aligned, floor, leftovers=False))
-                ):
-                    return round(num / den, 6) if den > 0 else 0.0
+                # Every pair still to come is unlisted: its similarity is below CAND_MIN_SIM. Pairing two
+                # left-over parts of total weight w at similarity s < CAND_MIN_SIM adds s * w to the
+                # numerator and at least (1 - ALPHA) * w to the denominator (they no longer count as left
+                # over), which lifts a ratio of at most 1 the more, the more weight is paired. So the
+                # heaviest parts that could still pair, taken at CAND_MIN_SIM, bound the score; and
+                # `_join_may_help`, with every left-over part so credited, bounds the joins. When
+                # neither reaches the floor, the unlisted pairs need not be scored.
+                free_a = [t.weight for i, t in enumerate(qtoks) if not ua >> i & 1]
+                free_b = [toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1]
+                rest_a = sum(free_a)
+                rest_b = sum(free_b)
+                k = min(len(free_a), len(free_b))
+                added = len(aligned)
+                if not k:
+                    break  # no pair is left to take: the alignment is complete
+                if k < len(free_a):
+                    free_a.sort()
+                    del free_a[:-k]
+                if k < len(free_b):
+                    free_b.sort()
+                    del free_b[:-k]
+                paired = sum(free_a) + sum(free_b)
+                low = den + ALPHA * (rest_a + rest_b) + (1.0 - ALPHA) * paired
+                if low > 0:
+                    top = (num + CAND_MIN_SIM * paired) / low
+                    if top < floor - 1e-6 and (
+                        nq == ne or not self._join_may_help(qtoks, tids, aligned, floor, rest_sim=CAND_MIN_SIM)
+                    ):
+                        return round(top, 6)
                 cands = []
                 for i, j in deferred:
                     if ua >> i & 1 or ub >> j & 1:
@@ -386,8 +406,9 @@ class PersonIndex:
                 poor = poor or v < 0.9
         if not matched:
             return 0.0
-        rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
-        rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
+        if len(aligned) != added:  # unlisted pairs were taken: fewer parts are left over
+            rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
+            rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
         if den <= 0:
             return 0.0
@@ -423,7 +444,7 @@ class PersonIndex:
         return align(qtoks, etoks, sim)[0]
 
     def _join_may_help(self, qtoks: Sequence[Token], tids: Sequence[int], aligned: Sequence[tuple[int, int, float]],
-                       bar: float, leftovers: bool = True) -> bool:
+                       bar: float, rest_sim: float | None = None) -> bool:
         """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
         that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
         the longer one by one joined pair. With the order factor taken as 1 (it can only lower a score),
@@ -433,9 +454,10 @@ class PersonIndex:
         that shares next to nothing with the two parts together); the few left are analysed and
         compared exactly, as `align` would, and `align` runs only if one reaches the bar.
 
-        leftovers=False bounds the joins built on the listed pairs alone (`aligned` before the unlisted
-        pairs are added): the parts left over are then not charged, since an unlisted pair may still
-        take them (it can lower the bound's ratio only once that is above CAND_MIN_SIM)."""
+        With `rest_sim`, the joins built on an alignment that pairs below `rest_sim` may still extend
+        (the listed pairs alone, before the unlisted ones are added) are bounded: every part left over
+        is credited as if paired at `rest_sim` at no shortfall, the most such pairs could add (see
+        `_entry_score`)."""
         toks = self._vocab.tokens
         etoks: Sequence[Token] = [toks[t] for t in tids]
         if len(qtoks) < len(etoks):
@@ -463,10 +485,13 @@ class PersonIndex:
                         den += d
                         used_s += short_w[a]
                         used_l += long_w[b]
-                if leftovers:
-                    rest_s = sum(short_w) - used_s - short_w[i]
-                    rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
+                rest_s = sum(short_w) - used_s - short_w[i]
+                rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
+                if rest_sim is None:
                     den += ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
+                else:
+                    num += rest_sim * (rest_s + rest_l)
+                    den += rest_s + rest_l
                 # the joined pair at similarity s adds (s * J, J + (1 - s) * D) (`pair_terms`), so the
                 # alternative reaches the bar from s = need on
                 joined = short_w[i] + long_w[j] + long_w[j + 1]
