@@ -455,54 +455,71 @@ class PersonIndex:
         compared exactly, as `align` would, and `align` runs only if one reaches the bar.
 
         With `rest_sim`, the joins built on an alignment that pairs below `rest_sim` may still extend
-        (the listed pairs alone, before the unlisted ones are added) are bounded: every part left over
-        is credited as if paired at `rest_sim` at no shortfall, the most such pairs could add (see
-        `_entry_score`)."""
+        (the listed pairs alone, before the unlisted ones are added) are bounded: as many of the
+        heaviest parts left over on each side as could still pair are credited as if paired at
+        `rest_sim` at no shortfall, the most such pairs could add (see `_entry_score`)."""
         toks = self._vocab.tokens
         etoks: Sequence[Token] = [toks[t] for t in tids]
         if len(qtoks) < len(etoks):
             short, long = qtoks, etoks
-            pairs = list(aligned)
+            pairs = aligned
         else:
             short, long = etoks, qtoks
             pairs = [(j, i, v) for i, j, v in aligned]
         short_w = [t.weight for t in short]
         long_w = [t.weight for t in long]
+        all_s = sum(short_w)
+        all_l = sum(long_w)
+        # each pair's terms, worked out once for every join that keeps it
+        terms = []
+        for a, b, v in pairs:
+            n, d = pair_terms(v, short_w[a] + long_w[b], 2)
+            terms.append((a, b, n, d, short_w[a], long_w[b]))
         matched_long = {b for _, b, _ in pairs}
         sim_of = {a: v for a, _, v in pairs}
+        if rest_sim is not None:  # the parts that unlisted pairs may still take, heaviest first
+            open_s = sorted(((short_w[a], a) for a in range(len(short_w)) if a not in sim_of), reverse=True)
+            open_l = sorted(((long_w[b], b) for b in range(len(long_w)) if b not in matched_long), reverse=True)
         disagreement = DISAGREEMENT_WEIGHT * 3  # `_score`: a joined pair is three parts
         for j in range(len(long_w) - 1):
             if (j in matched_long and j + 1 in matched_long) or long[j].script != long[j + 1].script:
                 continue  # `_merge_repair` skips it, or `merge_tokens` gives nothing across scripts
+            j1 = j + 1
             for i in range(len(short_w)):
-                if sim_of.get(i, 0.0) >= 0.9:
+                had = sim_of.get(i, 0.0)
+                if had >= 0.9:
                     continue
                 num = den = used_s = used_l = 0.0
-                for a, b, v in pairs:
-                    if a != i and b != j and b != j + 1:
-                        n, d = pair_terms(v, short_w[a] + long_w[b], 2)
+                for a, b, n, d, ws, wl in terms:
+                    if a != i and b != j and b != j1:
                         num += n
                         den += d
-                        used_s += short_w[a]
-                        used_l += long_w[b]
-                rest_s = sum(short_w) - used_s - short_w[i]
-                rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
+                        used_s += ws
+                        used_l += wl
+                rest_s = all_s - used_s - short_w[i]
+                rest_l = all_l - used_l - long_w[j] - long_w[j1]
+                den += ALPHA * (rest_s + rest_l)
                 if rest_sim is None:
-                    den += ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
+                    den += CONFLICT * 2 * min(rest_s, rest_l)
                 else:
-                    num += rest_sim * (rest_s + rest_l)
-                    den += rest_s + rest_l
+                    ws_open = [w for w, a in open_s if a != i]
+                    wl_open = [w for w, b in open_l if b != j and b != j1]
+                    k = min(len(ws_open), len(wl_open))
+                    if k:
+                        paired = sum(ws_open[:k]) + sum(wl_open[:k])
+                        num += rest_sim * paired
+                        den += (1.0 - ALPHA) * paired
                 # the joined pair at similarity s adds (s * J, J + (1 - s) * D) (`pair_terms`), so the
                 # alternative reaches the bar from s = need on
-                joined = short_w[i] + long_w[j] + long_w[j + 1]
-                short_of = max(0.0, disagreement - joined)
+                joined = short_w[i] + long_w[j] + long_w[j1]
+                short_of = disagreement - joined if disagreement > joined else 0.0
                 need = (bar * (den + joined + short_of) - num) / (joined + bar * short_of)
                 if need > 1.0 + 1e-6:
                     continue
-                need = max(need - 1e-6, MERGE_MIN, sim_of.get(i, 0.0) + 1e-9)
-                if not join_worth_trying(short[i], long[j], long[j + 1], need):
+                need = max(need - 1e-6, MERGE_MIN, had + 1e-9)
+                if not join_worth_trying(short[i], long[j], long[j1], need):
                     continue
-                merged = merge_tokens(long[j], long[j + 1])
+                merged = merge_tokens(long[j], long[j1])
                 if merged is not None and token_similarity(short[i], merged, MERGE_MIN)[0] >= need:
                     return True
         return False
