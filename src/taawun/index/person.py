@@ -58,6 +58,7 @@ _SMALL = 80  # up to this many postings, score every candidate exactly
 _LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a query part's similar parts are read
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or _PER_HIT * limit) exactly
 _PER_HIT = 3  # ... and this many per hit asked for
+_PairTerms = tuple[float, float, float, float, float]  # an aligned pair's similarity, `pair_terms`, its parts' weights
 _WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
 
 
@@ -470,32 +471,53 @@ class PersonIndex:
         long_w = [t.weight for t in long]
         all_s = sum(short_w)
         all_l = sum(long_w)
-        # each pair's terms, worked out once for every join that keeps it
-        terms = []
+        # each pair's terms, worked out once: a join takes the pairs of the parts it joins (at most two)
+        # out of the sums over all of them
+        by_short: dict[int, _PairTerms] = {}
+        by_long: dict[int, _PairTerms] = {}
+        all_n = all_d = all_ws = all_wl = 0.0
         for a, b, v in pairs:
-            n, d = pair_terms(v, short_w[a] + long_w[b], 2)
-            terms.append((a, b, n, d, short_w[a], long_w[b]))
-        matched_long = {b for _, b, _ in pairs}
-        sim_of = {a: v for a, _, v in pairs}
+            ws = short_w[a]
+            wl = long_w[b]
+            n, d = pair_terms(v, ws + wl, 2)
+            by_short[a] = by_long[b] = (v, n, d, ws, wl)
+            all_n += n
+            all_d += d
+            all_ws += ws
+            all_wl += wl
         if rest_sim is not None:  # the parts that unlisted pairs may still take, heaviest first
-            open_s = sorted(((short_w[a], a) for a in range(len(short_w)) if a not in sim_of), reverse=True)
-            open_l = sorted(((long_w[b], b) for b in range(len(long_w)) if b not in matched_long), reverse=True)
+            open_s = sorted(((short_w[a], a) for a in range(len(short_w)) if a not in by_short), reverse=True)
+            open_l = sorted(((long_w[b], b) for b in range(len(long_w)) if b not in by_long), reverse=True)
         disagreement = DISAGREEMENT_WEIGHT * 3  # `_score`: a joined pair is three parts
         for j in range(len(long_w) - 1):
-            if (j in matched_long and j + 1 in matched_long) or long[j].script != long[j + 1].script:
-                continue  # `_merge_repair` skips it, or `merge_tokens` gives nothing across scripts
             j1 = j + 1
+            at_j = by_long.get(j)
+            if at_j is None:
+                at_j = by_long.get(j1)
+            elif j1 in by_long:
+                continue  # `_merge_repair` skips it
+            if long[j].script != long[j1].script:
+                continue  # `merge_tokens` gives nothing across scripts
             for i in range(len(short_w)):
-                had = sim_of.get(i, 0.0)
-                if had >= 0.9:
-                    continue
-                num = den = used_s = used_l = 0.0
-                for a, b, n, d, ws, wl in terms:
-                    if a != i and b != j and b != j1:
-                        num += n
-                        den += d
-                        used_s += ws
-                        used_l += wl
+                at_i = by_short.get(i)
+                had = 0.0
+                num = all_n
+                den = all_d
+                used_s = all_ws
+                used_l = all_wl
+                if at_i is not None:
+                    had = at_i[0]
+                    if had >= 0.9:
+                        continue
+                    num -= at_i[1]
+                    den -= at_i[2]
+                    used_s -= at_i[3]
+                    used_l -= at_i[4]
+                if at_j is not None and at_j is not at_i:
+                    num -= at_j[1]
+                    den -= at_j[2]
+                    used_s -= at_j[3]
+                    used_l -= at_j[4]
                 rest_s = all_s - used_s - short_w[i]
                 rest_l = all_l - used_l - long_w[j] - long_w[j1]
                 den += ALPHA * (rest_s + rest_l)
