@@ -831,11 +831,18 @@ class PersonIndex:
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
+                # a common name is held by many records (namesakes), and its score depends on its parts
+                # alone: each distinct name among the candidates is scored once
+                by_name: dict[bytes, float] = {}
                 for eid in self._candidates(qtoks, sims, floor, limit, qdate, undated_floor):
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
-                    s = self._entry_score(qtoks, sims, self._entry_tids(eid), floor)
+                    tids = self._entry_tids(eid)
+                    parts = tids.tobytes()
+                    s = by_name.get(parts, -1.0)
+                    if s < 0:
+                        s = by_name[parts] = self._entry_score(qtoks, sims, tids, floor)
                     if s >= floor:
                         cur = best.get(rid)
                         if cur is None or s > cur[0]:
