@@ -59,6 +59,7 @@ _LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a q
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or _PER_HIT * limit) exactly
 _PER_HIT = 3  # ... and this many per hit asked for
 _PairTerms = tuple[float, float, float, float, float]  # an aligned pair's similarity, `pair_terms`, its parts' weights
+_PAIR_FLOOR = DISAGREEMENT_WEIGHT * 2  # `pair_terms`' floor for a pair of two parts
 _WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
 
 
@@ -323,6 +324,9 @@ class PersonIndex:
         to the floor.
         """
         toks = self._vocab.tokens
+        etoks = [toks[tid] for tid in tids]
+        q_w = [t.weight for t in qtoks]
+        e_w = [t.weight for t in etoks]
         cands: list[tuple[float, float, str, str, int, int]] = []
         lazy: dict[tuple[int, int], float] = {}
         # Pairs not listed for a non-initial query part are below CAND_MIN_SIM, hence below every
@@ -331,18 +335,19 @@ class PersonIndex:
         # pair) only then: the same alignment, for a fraction of the scoring.
         deferred: list[tuple[int, int]] = []
         for i, sm in enumerate(sims):
-            eager = qtoks[i].is_initial  # an initial's unlisted pairs may score high (it stands for any part)
+            q = qtoks[i]
+            eager = q.is_initial  # an initial's unlisted pairs may score high (it stands for any part)
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
                 if v is None:
                     if not eager:
                         deferred.append((i, j))
                         continue
-                    v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
+                    v = token_similarity(q, etoks[j], MIN_PAIR_SIM)[0]
                     if v < MIN_PAIR_SIM:
                         continue
                     lazy[i, j] = v
-                cands.append((*greedy_order(v, qtoks[i], toks[tid]), i, j))
+                cands.append((*greedy_order(v, q, etoks[j]), i, j))
         nq = len(qtoks)
         ne = len(tids)
         ua = 0
@@ -362,12 +367,12 @@ class PersonIndex:
                 # heaviest parts that could still pair, taken at CAND_MIN_SIM, bound the score; and
                 # `_join_may_help`, with every left-over part so credited, bounds the joins. When
                 # neither reaches the floor, the unlisted pairs need not be scored.
-                free_a = [t.weight for i, t in enumerate(qtoks) if not ua >> i & 1]
-                free_b = [toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1]
+                free_a = [w for i, w in enumerate(q_w) if not ua >> i & 1]
+                free_b = [w for j, w in enumerate(e_w) if not ub >> j & 1]
                 rest_a = sum(free_a)
                 rest_b = sum(free_b)
                 k = min(len(free_a), len(free_b))
-                added = len(aligned)
+                added = matched
                 if not k:
                     break  # no pair is left to take: the alignment is complete
                 if k < len(free_a):
@@ -381,35 +386,37 @@ class PersonIndex:
                 if low > 0:
                     top = (num + CAND_MIN_SIM * paired) / low
                     if top < floor - 1e-6 and (
-                        nq == ne or not self._join_may_help(qtoks, tids, aligned, floor, rest_sim=CAND_MIN_SIM)
+                        nq == ne or not self._join_may_help(qtoks, etoks, aligned, floor, rest_sim=CAND_MIN_SIM)
                     ):
                         return round(top, 6)
                 cands = []
                 for i, j in deferred:
                     if ua >> i & 1 or ub >> j & 1:
                         continue
-                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                    v = token_similarity(qtoks[i], etoks[j], MIN_PAIR_SIM)[0]
                     if v >= MIN_PAIR_SIM:
                         lazy[i, j] = v
-                        cands.append((*greedy_order(v, qtoks[i], toks[tids[j]]), i, j))
+                        cands.append((*greedy_order(v, qtoks[i], etoks[j]), i, j))
             cands.sort()
             for neg_v, _, _, _, i, j in cands:
-                v = -neg_v
                 if ua >> i & 1 or ub >> j & 1:
                     continue
+                v = -neg_v
                 ua |= 1 << i
                 ub |= 1 << j
                 aligned.append((i, j, v))
-                pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
-                num += pn
-                den += pd
+                # (`pair_terms` of two parts, inline: the same arithmetic)
+                w = q_w[i] + e_w[j]
+                num += v * w
+                den += w if v >= 1.0 or w >= _PAIR_FLOOR else w + (1.0 - v) * (_PAIR_FLOOR - w)
                 matched += 1
-                poor = poor or v < 0.9
+                if v < 0.9:
+                    poor = True
         if not matched:
             return 0.0
-        if len(aligned) != added:  # unlisted pairs were taken: fewer parts are left over
-            rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
-            rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
+        if matched != added:  # unlisted pairs were taken: fewer parts are left over
+            rest_a = sum(w for i, w in enumerate(q_w) if not ua >> i & 1)
+            rest_b = sum(w for j, w in enumerate(e_w) if not ub >> j & 1)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
         if den <= 0:
             return 0.0
@@ -418,24 +425,26 @@ class PersonIndex:
         # `align` tries a join only where the names differ in length, a part of the longer is left
         # over, and a part of the shorter is unmatched or matched poorly
         no_join = nq == ne or matched >= max(nq, ne) or (matched >= min(nq, ne) and not poor)
-        if round(base, 6) < floor and (no_join or not self._join_may_help(qtoks, tids, aligned, floor)):
-            return round(base, 6)  # the order factor only lowers it: no need to work it out
+        rounded = round(base, 6)
+        if rounded < floor and (no_join or not self._join_may_help(qtoks, etoks, aligned, floor)):
+            return rounded  # the order factor only lowers it: no need to work it out
+        if matched == 1:
+            greedy = rounded  # one pair is always in order (`order_factor`)
+        else:
+            def pair_sim(i: int, j: int) -> float:
+                v = sims[i].get(tids[j], lazy.get((i, j)))
+                return v if v is not None else token_similarity(qtoks[i], etoks[j], MIN_PAIR_SIM)[0]
 
-        def pair_sim(i: int, j: int) -> float:
-            v = sims[i].get(tids[j], lazy.get((i, j)))
-            return v if v is not None else token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
-
-        greedy = round(base * order_factor(aligned, pair_sim), 6)
+            greedy = round(base * order_factor(aligned, pair_sim), 6)
         if (
             no_join
             or greedy < REPAIR_MIN  # `align` only tries joins from there on
-            or not self._join_may_help(qtoks, tids, aligned, max(greedy, floor))
+            or not self._join_may_help(qtoks, etoks, aligned, max(greedy, floor))
         ):
             return greedy
-        etoks = [toks[t] for t in tids]
         for i, j in deferred:  # the general alignment looks at every pair
             if (i, j) not in lazy:
-                v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                v = token_similarity(qtoks[i], etoks[j], MIN_PAIR_SIM)[0]
                 if v >= MIN_PAIR_SIM:
                     lazy[i, j] = v
 
@@ -444,7 +453,8 @@ class PersonIndex:
 
         return align(qtoks, etoks, sim)[0]
 
-    def _join_may_help(self, qtoks: Sequence[Token], tids: Sequence[int], aligned: Sequence[tuple[int, int, float]],
+    @staticmethod
+    def _join_may_help(qtoks: Sequence[Token], etoks: Sequence[Token], aligned: Sequence[tuple[int, int, float]],
                        bar: float, rest_sim: float | None = None) -> bool:
         """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
         that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
@@ -459,8 +469,6 @@ class PersonIndex:
         (the listed pairs alone, before the unlisted ones are added) are bounded: as many of the
         heaviest parts left over on each side as could still pair are credited as if paired at
         `rest_sim` at no shortfall, the most such pairs could add (see `_entry_score`)."""
-        toks = self._vocab.tokens
-        etoks: Sequence[Token] = [toks[t] for t in tids]
         if len(qtoks) < len(etoks):
             short, long = qtoks, etoks
             pairs = aligned
