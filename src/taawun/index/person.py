@@ -60,6 +60,8 @@ _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or
 _PER_HIT = 3  # ... and this many per hit asked for
 _LEVELS_RISING = np.array(sorted(_LEVELS))
 _LISTED_MAX = 20_000  # query parts whose similar-part arrays are kept
+_PairTerms = tuple[float, float, float, float, float]  # an aligned pair's similarity, `pair_terms`, its parts' weights
+_PAIR_FLOOR = DISAGREEMENT_WEIGHT * 2  # `pair_terms`' floor for a pair of two parts
 _WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
 # a row of the entry matrix: its first _WIDTH part ids + 1, then the entry's total part weight (float32
 # bits), its part count | (any part an initial) << 8, and its record's packed birth date
@@ -349,6 +351,9 @@ class PersonIndex:
         to the floor.
         """
         toks = self._vocab.tokens
+        etoks = [toks[tid] for tid in tids]
+        q_w = [t.weight for t in qtoks]
+        e_w = [t.weight for t in etoks]
         cands: list[tuple[float, float, str, str, int, int]] = []
         lazy: dict[tuple[int, int], float] = {}
         # Pairs not listed for a non-initial query part are below CAND_MIN_SIM, hence below every
@@ -357,18 +362,19 @@ class PersonIndex:
         # pair) only then: the same alignment, for a fraction of the scoring.
         deferred: list[tuple[int, int]] = []
         for i, sm in enumerate(sims):
-            eager = qtoks[i].is_initial  # an initial's unlisted pairs may score high (it stands for any part)
+            q = qtoks[i]
+            eager = q.is_initial  # an initial's unlisted pairs may score high (it stands for any part)
             for j, tid in enumerate(tids):
                 v = sm.get(tid)
                 if v is None:
                     if not eager:
                         deferred.append((i, j))
                         continue
-                    v = token_similarity(qtoks[i], toks[tid], MIN_PAIR_SIM)[0]
+                    v = token_similarity(q, etoks[j], MIN_PAIR_SIM)[0]
                     if v < MIN_PAIR_SIM:
                         continue
                     lazy[i, j] = v
-                cands.append((*greedy_order(v, qtoks[i], toks[tid]), i, j))
+                cands.append((*greedy_order(v, q, etoks[j]), i, j))
         nq = len(qtoks)
         ne = len(tids)
         ua = 0
@@ -378,43 +384,66 @@ class PersonIndex:
         matched = 0
         poor = False
         aligned: list[tuple[int, int, float]] = []
+        rest_a = rest_b = 0.0
         for phase in (0, 1):
             if phase:
-                # Every pair still to come is unlisted (below CAND_MIN_SIM), and every part left over
-                # adds only to the denominator: neither can lift a score above what its listed pairs
-                # give, once that is above CAND_MIN_SIM. So when neither the listed pairs nor any
-                # join built on them reach a higher floor, the entry is done.
-                if (
-                    floor > CAND_MIN_SIM
-                    and (den <= 0 or round(num / den, 6) < floor)
-                    and (nq == ne or not self._join_may_help(qtoks, tids, aligned, floor, leftovers=False))
-                ):
-                    return round(num / den, 6) if den > 0 else 0.0
+                # Every pair still to come is unlisted: its similarity is below CAND_MIN_SIM. Pairing two
+                # left-over parts of total weight w at similarity s < CAND_MIN_SIM adds s * w to the
+                # numerator and at least (1 - ALPHA) * w to the denominator (they no longer count as left
+                # over), which lifts a ratio of at most 1 the more, the more weight is paired. So the
+                # heaviest parts that could still pair, taken at CAND_MIN_SIM, bound the score; and
+                # `_join_may_help`, with every left-over part so credited, bounds the joins. When
+                # neither reaches the floor, the unlisted pairs need not be scored.
+                free_a = [w for i, w in enumerate(q_w) if not ua >> i & 1]
+                free_b = [w for j, w in enumerate(e_w) if not ub >> j & 1]
+                rest_a = sum(free_a)
+                rest_b = sum(free_b)
+                k = min(len(free_a), len(free_b))
+                added = matched
+                if not k:
+                    break  # no pair is left to take: the alignment is complete
+                if k < len(free_a):
+                    free_a.sort()
+                    del free_a[:-k]
+                if k < len(free_b):
+                    free_b.sort()
+                    del free_b[:-k]
+                paired = sum(free_a) + sum(free_b)
+                low = den + ALPHA * (rest_a + rest_b) + (1.0 - ALPHA) * paired
+                if low > 0:
+                    top = (num + CAND_MIN_SIM * paired) / low
+                    if top < floor - 1e-6 and (
+                        nq == ne or not self._join_may_help(qtoks, etoks, aligned, floor, rest_sim=CAND_MIN_SIM)
+                    ):
+                        return round(top, 6)
                 cands = []
                 for i, j in deferred:
                     if ua >> i & 1 or ub >> j & 1:
                         continue
-                    v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                    v = token_similarity(qtoks[i], etoks[j], MIN_PAIR_SIM)[0]
                     if v >= MIN_PAIR_SIM:
                         lazy[i, j] = v
-                        cands.append((*greedy_order(v, qtoks[i], toks[tids[j]]), i, j))
+                        cands.append((*greedy_order(v, qtoks[i], etoks[j]), i, j))
             cands.sort()
             for neg_v, _, _, _, i, j in cands:
-                v = -neg_v
                 if ua >> i & 1 or ub >> j & 1:
                     continue
+                v = -neg_v
                 ua |= 1 << i
                 ub |= 1 << j
                 aligned.append((i, j, v))
-                pn, pd = pair_terms(v, qtoks[i].weight + toks[tids[j]].weight, 2)
-                num += pn
-                den += pd
+                # (`pair_terms` of two parts, inline: the same arithmetic)
+                w = q_w[i] + e_w[j]
+                num += v * w
+                den += w if v >= 1.0 or w >= _PAIR_FLOOR else w + (1.0 - v) * (_PAIR_FLOOR - w)
                 matched += 1
-                poor = poor or v < 0.9
+                if v < 0.9:
+                    poor = True
         if not matched:
             return 0.0
-        rest_a = sum(t.weight for i, t in enumerate(qtoks) if not ua >> i & 1)
-        rest_b = sum(toks[tid].weight for j, tid in enumerate(tids) if not ub >> j & 1)
+        if matched != added:  # unlisted pairs were taken: fewer parts are left over
+            rest_a = sum(w for i, w in enumerate(q_w) if not ua >> i & 1)
+            rest_b = sum(w for j, w in enumerate(e_w) if not ub >> j & 1)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
         if den <= 0:
             return 0.0
@@ -423,24 +452,26 @@ class PersonIndex:
         # `align` tries a join only where the names differ in length, a part of the longer is left
         # over, and a part of the shorter is unmatched or matched poorly
         no_join = nq == ne or matched >= max(nq, ne) or (matched >= min(nq, ne) and not poor)
-        if round(base, 6) < floor and (no_join or not self._join_may_help(qtoks, tids, aligned, floor)):
-            return round(base, 6)  # the order factor only lowers it: no need to work it out
+        rounded = round(base, 6)
+        if rounded < floor and (no_join or not self._join_may_help(qtoks, etoks, aligned, floor)):
+            return rounded  # the order factor only lowers it: no need to work it out
+        if matched == 1:
+            greedy = rounded  # one pair is always in order (`order_factor`)
+        else:
+            def pair_sim(i: int, j: int) -> float:
+                v = sims[i].get(tids[j], lazy.get((i, j)))
+                return v if v is not None else token_similarity(qtoks[i], etoks[j], MIN_PAIR_SIM)[0]
 
-        def pair_sim(i: int, j: int) -> float:
-            v = sims[i].get(tids[j], lazy.get((i, j)))
-            return v if v is not None else token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
-
-        greedy = round(base * order_factor(aligned, pair_sim), 6)
+            greedy = round(base * order_factor(aligned, pair_sim), 6)
         if (
             no_join
             or greedy < REPAIR_MIN  # `align` only tries joins from there on
-            or not self._join_may_help(qtoks, tids, aligned, max(greedy, floor))
+            or not self._join_may_help(qtoks, etoks, aligned, max(greedy, floor))
         ):
             return greedy
-        etoks = [toks[t] for t in tids]
         for i, j in deferred:  # the general alignment looks at every pair
             if (i, j) not in lazy:
-                v = token_similarity(qtoks[i], toks[tids[j]], MIN_PAIR_SIM)[0]
+                v = token_similarity(qtoks[i], etoks[j], MIN_PAIR_SIM)[0]
                 if v >= MIN_PAIR_SIM:
                     lazy[i, j] = v
 
@@ -449,8 +480,9 @@ class PersonIndex:
 
         return align(qtoks, etoks, sim)[0]
 
-    def _join_may_help(self, qtoks: Sequence[Token], tids: Sequence[int], aligned: Sequence[tuple[int, int, float]],
-                       bar: float, leftovers: bool = True) -> bool:
+    @staticmethod
+    def _join_may_help(qtoks: Sequence[Token], etoks: Sequence[Token], aligned: Sequence[tuple[int, int, float]],
+                       bar: float, rest_sim: float | None = None) -> bool:
         """Whether `align`'s merge repair could reach `bar` (the greedy score, or the caller's floor when
         that is higher): it replaces the pairs of one part of the shorter name and two adjacent parts of
         the longer one by one joined pair. With the order factor taken as 1 (it can only lower a score),
@@ -460,51 +492,91 @@ class PersonIndex:
         that shares next to nothing with the two parts together); the few left are analysed and
         compared exactly, as `align` would, and `align` runs only if one reaches the bar.
 
-        leftovers=False bounds the joins built on the listed pairs alone (`aligned` before the unlisted
-        pairs are added): the parts left over are then not charged, since an unlisted pair may still
-        take them (it can lower the bound's ratio only once that is above CAND_MIN_SIM)."""
-        toks = self._vocab.tokens
-        etoks: Sequence[Token] = [toks[t] for t in tids]
+        With `rest_sim`, the joins built on an alignment that pairs below `rest_sim` may still extend
+        (the listed pairs alone, before the unlisted ones are added) are bounded: as many of the
+        heaviest parts left over on each side as could still pair are credited as if paired at
+        `rest_sim` at no shortfall, the most such pairs could add (see `_entry_score`)."""
         if len(qtoks) < len(etoks):
             short, long = qtoks, etoks
-            pairs = list(aligned)
+            pairs = aligned
         else:
             short, long = etoks, qtoks
             pairs = [(j, i, v) for i, j, v in aligned]
         short_w = [t.weight for t in short]
         long_w = [t.weight for t in long]
-        matched_long = {b for _, b, _ in pairs}
-        sim_of = {a: v for a, _, v in pairs}
+        all_s = sum(short_w)
+        all_l = sum(long_w)
+        # each pair's terms, worked out once: a join takes the pairs of the parts it joins (at most two)
+        # out of the sums over all of them
+        by_short: dict[int, _PairTerms] = {}
+        by_long: dict[int, _PairTerms] = {}
+        all_n = all_d = all_ws = all_wl = 0.0
+        for a, b, v in pairs:
+            ws = short_w[a]
+            wl = long_w[b]
+            n, d = pair_terms(v, ws + wl, 2)
+            by_short[a] = by_long[b] = (v, n, d, ws, wl)
+            all_n += n
+            all_d += d
+            all_ws += ws
+            all_wl += wl
+        if rest_sim is not None:  # the parts that unlisted pairs may still take, heaviest first
+            open_s = sorted(((short_w[a], a) for a in range(len(short_w)) if a not in by_short), reverse=True)
+            open_l = sorted(((long_w[b], b) for b in range(len(long_w)) if b not in by_long), reverse=True)
         disagreement = DISAGREEMENT_WEIGHT * 3  # `_score`: a joined pair is three parts
         for j in range(len(long_w) - 1):
-            if (j in matched_long and j + 1 in matched_long) or long[j].script != long[j + 1].script:
-                continue  # `_merge_repair` skips it, or `merge_tokens` gives nothing across scripts
+            j1 = j + 1
+            at_j = by_long.get(j)
+            if at_j is None:
+                at_j = by_long.get(j1)
+            elif j1 in by_long:
+                continue  # `_merge_repair` skips it
+            if long[j].script != long[j1].script:
+                continue  # `merge_tokens` gives nothing across scripts
             for i in range(len(short_w)):
-                if sim_of.get(i, 0.0) >= 0.9:
-                    continue
-                num = den = used_s = used_l = 0.0
-                for a, b, v in pairs:
-                    if a != i and b != j and b != j + 1:
-                        n, d = pair_terms(v, short_w[a] + long_w[b], 2)
-                        num += n
-                        den += d
-                        used_s += short_w[a]
-                        used_l += long_w[b]
-                if leftovers:
-                    rest_s = sum(short_w) - used_s - short_w[i]
-                    rest_l = sum(long_w) - used_l - long_w[j] - long_w[j + 1]
-                    den += ALPHA * (rest_s + rest_l) + CONFLICT * 2 * min(rest_s, rest_l)
+                at_i = by_short.get(i)
+                had = 0.0
+                num = all_n
+                den = all_d
+                used_s = all_ws
+                used_l = all_wl
+                if at_i is not None:
+                    had = at_i[0]
+                    if had >= 0.9:
+                        continue
+                    num -= at_i[1]
+                    den -= at_i[2]
+                    used_s -= at_i[3]
+                    used_l -= at_i[4]
+                if at_j is not None and at_j is not at_i:
+                    num -= at_j[1]
+                    den -= at_j[2]
+                    used_s -= at_j[3]
+                    used_l -= at_j[4]
+                rest_s = all_s - used_s - short_w[i]
+                rest_l = all_l - used_l - long_w[j] - long_w[j1]
+                den += ALPHA * (rest_s + rest_l)
+                if rest_sim is None:
+                    den += CONFLICT * 2 * min(rest_s, rest_l)
+                else:
+                    ws_open = [w for w, a in open_s if a != i]
+                    wl_open = [w for w, b in open_l if b != j and b != j1]
+                    k = min(len(ws_open), len(wl_open))
+                    if k:
+                        paired = sum(ws_open[:k]) + sum(wl_open[:k])
+                        num += rest_sim * paired
+                        den += (1.0 - ALPHA) * paired
                 # the joined pair at similarity s adds (s * J, J + (1 - s) * D) (`pair_terms`), so the
                 # alternative reaches the bar from s = need on
-                joined = short_w[i] + long_w[j] + long_w[j + 1]
-                short_of = max(0.0, disagreement - joined)
+                joined = short_w[i] + long_w[j] + long_w[j1]
+                short_of = disagreement - joined if disagreement > joined else 0.0
                 need = (bar * (den + joined + short_of) - num) / (joined + bar * short_of)
                 if need > 1.0 + 1e-6:
                     continue
-                need = max(need - 1e-6, MERGE_MIN, sim_of.get(i, 0.0) + 1e-9)
-                if not join_worth_trying(short[i], long[j], long[j + 1], need):
+                need = max(need - 1e-6, MERGE_MIN, had + 1e-9)
+                if not join_worth_trying(short[i], long[j], long[j1], need):
                     continue
-                merged = merge_tokens(long[j], long[j + 1])
+                merged = merge_tokens(long[j], long[j1])
                 if merged is not None and token_similarity(short[i], merged, MERGE_MIN)[0] >= need:
                     return True
         return False
@@ -878,11 +950,18 @@ class PersonIndex:
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
+                # a common name is held by many records (namesakes), and its score depends on its parts
+                # alone: each distinct name among the candidates is scored once
+                by_name: dict[bytes, float] = {}
                 for eid in self._candidates(qtoks, sims, floor, limit, qdate, undated_floor):
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue
-                    s = self._entry_score(qtoks, sims, self._entry_tids(eid), floor)
+                    tids = self._entry_tids(eid)
+                    parts = tids.tobytes()
+                    s = by_name.get(parts, -1.0)
+                    if s < 0:
+                        s = by_name[parts] = self._entry_score(qtoks, sims, tids, floor)
                     if s >= floor:
                         cur = best.get(rid)
                         if cur is None or s > cur[0]:
