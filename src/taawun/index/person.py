@@ -145,6 +145,7 @@ class PersonIndex:
         self._matrix = np.zeros((0, _ROW), dtype=np.int32)
         self._matrix_rows = 0
         self._blocks: dict[int, tuple[np.ndarray, int]] = {}  # long postings' rows in posting order, rows filled
+        self._birth_orders: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # see `_births_in_order`
         self._initials = np.zeros(0, dtype=np.bool_)
         self._weights = np.zeros(0, dtype=np.float64)
         self._listed_cache: dict[tuple[str, tuple[str, ...], float], _Listed] = {}
@@ -227,6 +228,7 @@ class PersonIndex:
         self._dead_entries = 0
         self._compactions += 1
         self._blocks.clear()  # their rows follow the postings' old order
+        self._birth_orders.clear()
 
     def finalize(self) -> None:
         """Prepare the vocabulary's similar-part lists after a bulk load (optional, but call it before
@@ -583,16 +585,41 @@ class PersonIndex:
 
     def _dated(self, sources: Sequence[int], qdate: PartialDate) -> np.ndarray:
         """The entries in these parts' postings whose record's birth date agrees with `qdate` at all."""
-        sources = [t for t in sources if self._postings[t]]
-        if not sources:
-            return np.zeros(0, dtype=np.int32)
-        ids = np.concatenate([np.frombuffer(self._postings[t], dtype=np.int32) for t in sources])
-        matrix = self._part_matrix()
-        births = np.concatenate([self._posting_rows(t, matrix)[:, _COL_BIRTH] for t in sources])
         year = qdate.year * 10000  # every agreement that lifts a score is within the same year
-        same_year = (births >= year) & (births < year + 10000)
-        ids, births = ids[same_year], births[same_year]
+        matrix = self._part_matrix()
+        id_parts: list[np.ndarray] = []
+        birth_parts: list[np.ndarray] = []
+        for tid in sources:
+            plist = self._postings[tid]
+            if not plist:
+                continue
+            ids = np.frombuffer(plist, dtype=np.int32)
+            if len(plist) < _BLOCK_MIN:
+                births = matrix.take(ids, axis=0)[:, _COL_BIRTH]
+                at = np.flatnonzero((births >= year) & (births < year + 10000))
+            else:  # a common part: its entries of that year by binary search, in posting order
+                births, by_birth, sorted_births = self._births_in_order(tid, matrix)
+                lo, hi = np.searchsorted(sorted_births, (year, year + 10000))
+                at = np.sort(by_birth[lo:hi])
+            id_parts.append(ids.take(at))
+            birth_parts.append(births.take(at))
+            del ids
+        if not id_parts:
+            return np.zeros(0, dtype=np.int32)
+        ids, births = np.concatenate(id_parts), np.concatenate(birth_parts)
         return ids[date_effects(qdate, births) > 0]
+
+    def _births_in_order(self, tid: int, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A long posting's entries' birth dates (in posting order), the order that sorts them and the
+        sorted dates, kept while the posting is unchanged: a dated screening of a common name then reads
+        only the entries born in the query's year, not all of its namesakes."""
+        rows = self._posting_rows(tid, matrix)
+        kept = self._birth_orders.get(tid)
+        if kept is None or len(kept[0]) != len(rows):
+            births = np.ascontiguousarray(rows[:, _COL_BIRTH])
+            by_birth = np.argsort(births, kind="stable").astype(np.int32)
+            kept = self._birth_orders[tid] = (births, by_birth, births.take(by_birth))
+        return kept
 
     def _candidates(
         self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int,
