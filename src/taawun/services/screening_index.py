@@ -42,9 +42,12 @@ class ScreeningIndex:
         self._lock = threading.Lock()
 
     # --- keeping current -------------------------------------------------------------------
-    def refresh(self, conn: Connection) -> int:
-        """Fold in changes since the last refresh; returns how many records were updated."""
-        last, changed = index_changes(conn, self.seq)
+    def refresh(self, conn: Connection, last: int | None = None) -> int:
+        """Fold in changes since the last refresh; returns how many records were updated.
+
+        ``last``: the feed's newest change number when the caller has just read it (the API reads it with the
+        token check), so that a screening with nothing new to fold in makes no statement here."""
+        last, changed = index_changes(conn, self.seq, last)
         if not changed:
             self.seq = max(self.seq, last)
             return 0
