@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per kind and round")
     parser.add_argument("--label", default="", help="kept in the output (e.g. the commit measured)")
     parser.add_argument("--baseline-src", help="also measure a worker running this src/ directory, alternating")
+    parser.add_argument("--baseline-snapshot-dir", help="the baseline worker's snapshot (when its format differs)")
     args = parser.parse_args()
 
     wl = make_watchlist(args.persons, args.documents, args.seed)
@@ -106,13 +108,21 @@ def main() -> None:
         snap = Path(args.snapshot_dir) if args.snapshot_dir else tmpdir / "index"
         if not (snap / "meta.json").exists():
             result["snapshot"] = snapshot(args.db_url, snap)
-        procs = {name: stack.enter_context(worker(args.db_url, snap, src, tmpdir / f"{name}.log"))
+        snaps = {"this": snap, "baseline": Path(args.baseline_snapshot_dir or snap)}
+        procs = {name: stack.enter_context(worker(args.db_url, snaps[name], src, tmpdir / f"{name}.log"))
                  for name, src in trees.items()}
         headers = {}
+        result["start"] = {}
         for name, (url, proc) in procs.items():
-            wait_healthy(url, proc)
+            healthy = wait_healthy(url, proc)
             headers[name] = token(url, SCREENER[0])
-            for q in warm:  # the first loads the snapshot
+            t0 = time.perf_counter()
+            httpx.post(f"{url}/api/v1/screen/person", json=warm[0], headers=headers[name],
+                       timeout=600).raise_for_status()  # the first loads the snapshot
+            result["start"][name] = {"healthz_s": round(healthy, 2),
+                                     "first_screening_s": round(time.perf_counter() - t0, 2),
+                                     "rss_mib_after_load": rss_mib(proc.pid)}
+            for q in warm:
                 httpx.post(f"{url}/api/v1/screen/person", json=q, headers=headers[name],
                            timeout=600).raise_for_status()
             for q in docs[:30]:
