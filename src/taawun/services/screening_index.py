@@ -62,8 +62,10 @@ class ScreeningIndex:
         return len(changed)
 
     def build(self, conn: Connection, batch: int = 20_000) -> int:
-        """Index every screenable record from scratch."""
+        """Index every screenable record from scratch (into new, empty indexes: each record is then added once,
+        with nothing to remove first)."""
         with self._lock:
+            self.persons, self.documents = PersonIndex(), DocumentIndex()
             last, _ = index_changes(conn, 10**18)
             after, count = 0, 0
             while True:
