@@ -148,3 +148,17 @@ def test_explanation_is_made_when_read_and_matches_compare(monkeypatch: pytest.M
     plain = make().search(names=["Samir Khalil Haddad"], limit=10, explain=False)
     assert [(h.record_id, h.score) for h in plain] == [(h.record_id, h.score) for h in hits]
     assert plain[0].explanation == {} and len(calls) == 1
+
+
+def test_parts_added_after_a_search_are_found_by_the_same_query() -> None:
+    """A query's similar-part lists are kept between searches; a record whose parts are new to the
+    index must still be found by a screening that was asked before it was added."""
+    idx = PersonIndex()
+    for i in range(300):  # enough namesakes that candidates are ranked, not all scored
+        idx.add(f"ns-{i}", names=[f"Youssef Khoury {['Adel', 'Samir', 'Nabil'][i % 3]}"], birth_date="1970")
+    query = {"names": ["Yousuf Khouri"], "birth_date": "1984-02-03", "limit": 5, "min_total": DEFAULT_THRESHOLD}
+    assert idx.search(**query) == []  # a screening: the namesakes are not close enough
+    idx.add("new", names=["Yousuf Khouri"], birth_date="1984-02-03")
+    hits = idx.search(**query)
+    assert hits and hits[0].record_id == "new"
+    assert hits[0].score == pytest.approx(1.0)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -58,7 +58,19 @@ _SMALL = 80  # up to this many postings, score every candidate exactly
 _LEVELS = (0.95, 0.9, 0.85, 0.8, CAND_MIN_SIM)  # similarity levels at which a query part's similar parts are read
 _SHORTLIST = 30  # beyond it, rank candidates with numpy and score this many (or _PER_HIT * limit) exactly
 _PER_HIT = 3  # ... and this many per hit asked for
+_LEVELS_RISING = np.array(sorted(_LEVELS))
+_LISTED_MAX = 20_000  # query parts whose similar-part arrays are kept
 _WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
+
+
+class _Listed(NamedTuple):
+    """One query part's similar vocabulary parts, as the candidate search reads them."""
+
+    sims: dict[int, float]  # the list itself (vocabulary id -> similarity), as `Vocabulary.similar` gave it
+    tids: np.ndarray  # its ids, in its order
+    sims_at: np.ndarray  # their similarities
+    rows: np.ndarray  # lookup rows (id + 1) of those that open candidates (>= CAND_MIN_SIM)
+    values: np.ndarray  # and their (similarity * pair weight) + i * pair weight, complex128
 
 
 class Hit:
@@ -126,6 +138,8 @@ class PersonIndex:
         self._entry_initial = np.zeros(0, dtype=np.bool_)
         self._matrix_rows = 0
         self._initials = np.zeros(0, dtype=np.bool_)
+        self._weights = np.zeros(0, dtype=np.float64)
+        self._listed_cache: dict[tuple[str, tuple[str, ...], float], _Listed] = {}
 
     # -- mutation -------------------------------------------------------------------------
     def add(
@@ -248,7 +262,7 @@ class PersonIndex:
                 break
         return chosen
 
-    def _sources(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floors: Sequence[float]
+    def _sources(self, qtoks: Sequence[Token], listed: Sequence[_Listed], floors: Sequence[float]
                  ) -> list[tuple[list[int], list[int] | None]]:
         """Per floor asked: vocabulary parts whose postings hold every entry that can reach it, chosen to be
         as few postings as the bound allows.
@@ -273,16 +287,16 @@ class PersonIndex:
         postings = self._postings
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
-        for i, sm in enumerate(sims):
+        for i, part in enumerate(listed):
+            tids, sims = part.tids, part.sims_at
             w = qtoks[i].weight
             if qtoks[i].is_initial or w <= 0:
                 continue
-            by_level = [0] * len(_LEVELS)
-            for tid, sim in sm.items():
-                for k, h in enumerate(_LEVELS):
-                    if sim >= h:
-                        by_level[k] += len(postings[tid])
-                        break
+            # postings read per level: each similar part counts at the highest level it reaches
+            lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
+            level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
+            by_level = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
+            by_level = by_level.astype(np.int64).tolist()
             options = []
             cost = 0
             for k, h in enumerate(_LEVELS):
@@ -309,7 +323,8 @@ class PersonIndex:
             if chosen_levels is None:
                 prefix = self._prefix(qtoks, floor)
                 chosen_levels = tuple((i, CAND_MIN_SIM) for i in prefix)
-            out.append(([tid for i, h in chosen_levels for tid, sim in sims[i].items() if sim >= h], prefix))
+            chosen_tids = [listed[i].tids[listed[i].sims_at >= h] for i, h in chosen_levels]
+            out.append(([tid for tids in chosen_tids for tid in tids.tolist()], prefix))
         return out
 
     def _entry_score(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], tids: Sequence[int],
@@ -515,7 +530,8 @@ class PersonIndex:
         if undated_floor is None:
             undated_floor = floor
         with_date = qdate is not None and floor < undated_floor
-        chosen = self._sources(qtoks, sims, (undated_floor, floor) if with_date else (undated_floor,))
+        listed = [self._listed(tok, sm) for tok, sm in zip(qtoks, sims, strict=True)]
+        chosen = self._sources(qtoks, listed, (undated_floor, floor) if with_date else (undated_floor,))
         sources, prefix = chosen[0]
         lists = [self._postings[tid] for tid in sources]
         dated: np.ndarray | None = None
@@ -534,7 +550,7 @@ class PersonIndex:
         if prefix is not None and dated is None:  # a low floor: most of the query's similar parts are sources
             cand, approx = self._scattered(qtoks, sims, set(prefix), total, qdate)
         else:
-            cand, approx = self._gathered(qtoks, sims, lists, dated, qdate, floor, undated_floor)
+            cand, approx = self._gathered(qtoks, listed, lists, dated, qdate, floor, undated_floor)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
         top = top[np.argsort(-approx[top], kind="stable")]
@@ -590,7 +606,7 @@ class PersonIndex:
             acc[all_ids] = 0.0
         del ids  # release the buffer views before postings can grow again
         total_w = self._total_weights(qtoks, all_ids)
-        return all_ids, self._approx(all_ids, sums, total_w, self._date_effects(qdate, all_ids))
+        return all_ids, self._approx(all_ids, sums[:, 0], sums[:, 1], total_w, self._date_effects(qdate, all_ids))
 
     def _total_weights(self, qtoks: Sequence[Token], cand: np.ndarray) -> np.ndarray:
         """Per candidate: the query's and the entry's part weights together."""
@@ -602,16 +618,16 @@ class PersonIndex:
             return None
         return date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32).take(cand))
 
-    def _approx(self, cand: np.ndarray, sums: np.ndarray, total_w: np.ndarray, effect: np.ndarray | None
-                ) -> np.ndarray:
-        """Approximate scores from each candidate's (weighted similarity, weight) over its listed pairs,
+    def _approx(self, cand: np.ndarray, weighted: np.ndarray, matched: np.ndarray, total_w: np.ndarray,
+                effect: np.ndarray | None) -> np.ndarray:
+        """Approximate scores from each candidate's weighted similarity and weight over its listed pairs,
         in the score's shape (matched weight in full, the rest left over on either side at ALPHA),
         moved by the birth date as `combine` will move it; removed entries get -1."""
-        matched = sums[:, 1]
-        approx = sums[:, 0] / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
+        approx = weighted / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
         if effect is not None:  # among many alike names, the one born that day is the likely one
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
-        approx[np.frombuffer(self._entry_rec, dtype=np.int32).take(cand) < 0] = -1.0
+        if self._dead_entries:  # only then can postings still hold removed entries (`_compact`)
+            approx[np.frombuffer(self._entry_rec, dtype=np.int32).take(cand) < 0] = -1.0
         return approx
 
     def _accumulator(self) -> np.ndarray:
@@ -621,7 +637,7 @@ class PersonIndex:
             self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
         return self._acc
 
-    def _gathered(self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], lists: Sequence[array],
+    def _gathered(self, qtoks: Sequence[Token], listed: Sequence[_Listed], lists: Sequence[array],
                   dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Candidates of the bound's sources and their approximate scores, from each candidate's own
@@ -631,17 +647,8 @@ class PersonIndex:
         parts = [np.frombuffer(p, dtype=np.int32) for p in lists if p]
         cand = np.concatenate(parts + ([] if dated is None else [dated]))
         del parts
-        toks = self._vocab.tokens
         lookup = self._lookup()
-        listed: dict[int, complex] = {}
-        for i, sm in enumerate(sims):
-            wq = qtoks[i].weight
-            for tid, sim in sm.items():
-                if sim >= CAND_MIN_SIM:
-                    w = wq + toks[tid].weight
-                    listed[tid + 1] = listed.get(tid + 1, 0j) + complex(sim * w, w)
-        touched = np.fromiter(listed, dtype=np.int64, count=len(listed))
-        lookup[touched] = np.fromiter(listed.values(), dtype=np.complex64, count=len(listed))
+        touched = self._fill_lookup(lookup, listed)
         matrix, entry_len, entry_initial = self._part_matrix()
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
         # row; `take` and a sum written out per column run several times faster than fancy indexing
@@ -656,14 +663,14 @@ class PersonIndex:
         if len(wide):  # names of more parts than the matrix holds: the rest from the flat lists
             self._add_beyond_width(summed, cand, wide, lookup)
         lookup[touched] = 0.0
-        sums = np.stack([summed.real, summed.imag], axis=1)
+        weighted, matched = summed.real, summed.imag
         total_w = self._total_weights(qtoks, cand)
         effect = self._date_effects(qdate, cand)
-        approx = self._approx(cand, sums, total_w, effect)
-        rest = np.maximum(total_w - sums[:, 1], 0.0)
-        lowest = np.full(len(cand), floor, dtype=np.float32)  # the name score each candidate needs
+        approx = self._approx(cand, weighted, matched, total_w, effect)
+        rest = np.maximum(total_w - matched, 0.0)
+        lowest: np.ndarray | np.float32 = np.float32(floor)  # the name score each candidate needs
         if effect is not None and undated_floor > floor:  # where the date does not help, the undated floor
-            lowest[effect <= 0] = undated_floor
+            lowest = np.where(effect <= 0, np.float32(undated_floor), np.float32(floor))
         # A bound of the exact score of the names that no join can change (as many parts as the
         # query): its unlisted pairs are below CAND_MIN_SIM (below INITIAL_SIM where an initial
         # takes part), so at best the leftover weight pairs at that, and the rest only lowers it
@@ -672,14 +679,70 @@ class PersonIndex:
             unlisted: np.ndarray | float = INITIAL_SIM
         else:
             unlisted = np.where(entry_initial.take(cand), INITIAL_SIM, CAND_MIN_SIM)
-        bound = (sums[:, 0] + unlisted * rest) / np.maximum(total_w, 1e-9)
+        bound = (weighted + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
 
+    def _listed(self, tok: Token, sm: dict[int, float]) -> _Listed:
+        """A query part's similar vocabulary parts as arrays, and its rows of the ranking's lookup; kept
+        per query part while its list is the same object (`Vocabulary.similar` returns a new one once
+        parts are added), since travellers' names repeat their parts."""
+        key = (tok.script, tok.forms, tok.weight)
+        hit = self._listed_cache.get(key)
+        if hit is not None and hit.sims is sm:
+            return hit
+        tids = np.fromiter(sm.keys(), dtype=np.int64, count=len(sm))
+        sim = np.fromiter(sm.values(), dtype=np.float64, count=len(sm))
+        keep = sim >= CAND_MIN_SIM
+        w = tok.weight + self._token_weights().take(tids[keep])
+        vals = np.empty(len(w), dtype=np.complex128)
+        vals.real = sim[keep] * w
+        vals.imag = w
+        made = _Listed(sm, tids, sim, tids[keep] + 1, vals)
+        if len(self._listed_cache) >= _LISTED_MAX:
+            self._listed_cache.clear()
+        self._listed_cache[key] = made
+        return made
+
+    @staticmethod
+    def _fill_lookup(lookup: np.ndarray, listed: Sequence[_Listed]) -> np.ndarray:
+        """Writes each listed vocabulary part's (similarity * weight, weight) summed over the query parts
+        that list it into `lookup` (row tid + 1), with arrays rather than a Python loop over the few
+        hundred listed pairs; returns the rows written, for the caller to zero again."""
+        parts = [part for part in listed if len(part.rows)]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        if len(parts) == 1:
+            tids, vals = parts[0].rows, parts[0].values
+        else:  # a part listed by several query parts: its values added in query-part order
+            tids = np.concatenate([part.rows for part in parts])
+            vals = np.concatenate([part.values for part in parts])
+            order = np.argsort(tids, kind="stable")
+            tids, vals = tids[order], vals[order]
+            first = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
+            tids, vals = tids[first], np.add.reduceat(vals, first)
+        lookup[tids] = vals.astype(np.complex64)
+        return tids
+
+    def _token_weights(self) -> np.ndarray:
+        """Per vocabulary part: its weight (fixed when it is analysed), as an array extended on use."""
+        toks = self._vocab.tokens
+        have = self._weights.shape[0]
+        if have < len(toks):
+            self._weights = np.concatenate(
+                [self._weights, np.array([t.weight for t in toks[have:]], dtype=np.float64)])
+        return self._weights
+
     def _add_beyond_width(self, summed: np.ndarray, cand: np.ndarray, wide: np.ndarray, lookup: np.ndarray) -> None:
         """Adds the lookup values of the parts past the matrix's width to these candidates' sums, in place."""
-        for k in wide.tolist():
-            summed[k] += lookup[np.array(self._entry_tids(int(cand[k]))[_WIDTH:]) + 1].sum()
+        starts = np.frombuffer(self._tok_start, dtype=np.int64)
+        first = starts.take(cand.take(wide)) + _WIDTH
+        counts = starts.take(cand.take(wide) + 1) - first
+        offsets = np.r_[0, np.cumsum(counts)[:-1]]
+        at = np.repeat(first - offsets, counts) + np.arange(int(counts.sum()))
+        parts = np.frombuffer(self._tok_flat, dtype=np.int32).take(at)
+        summed[wide] += np.add.reduceat(lookup.take(parts + 1), offsets)
+        del starts
 
     def _part_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per entry: its first _WIDTH part ids plus one (0 pads a shorter name), its part count, and
