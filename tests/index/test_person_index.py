@@ -162,3 +162,20 @@ def test_parts_added_after_a_search_are_found_by_the_same_query() -> None:
     hits = idx.search(**query)
     assert hits and hits[0].record_id == "new"
     assert hits[0].score == pytest.approx(1.0)
+
+
+def test_namesake_added_after_a_search_ranks_by_its_birth_date() -> None:
+    """Among hundreds of namesakes the one born on the queried day comes first, also when it was
+    added after the common name's entries had been read (the index keeps those in bulk and must
+    extend them)."""
+    idx = PersonIndex()
+    for i in range(400):
+        idx.add(f"ns-{i}", names=["Youssef Khoury", "يوسف خوري"], birth_date=f"{1940 + i % 40}-0{1 + i % 9}-1{i % 10}")
+    query = {"names": ["Yousef Khouri"], "birth_date": "1984-02-03", "limit": 3, "min_total": DEFAULT_THRESHOLD}
+    assert all(h.record_id.startswith("ns-") for h in idx.search(**query))
+    idx.add("born-that-day", names=["يوسف خوري"], birth_date="1984-02-03")
+    for i in range(400, 420):
+        idx.add(f"ns-{i}", names=["Youssef Khoury"], birth_date="1950")
+    hits = idx.search(**query)
+    assert hits[0].record_id == "born-that-day"
+    assert hits[0].explanation["birth_date"]["agreement"] == "exact"

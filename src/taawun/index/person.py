@@ -61,6 +61,11 @@ _PER_HIT = 3  # ... and this many per hit asked for
 _LEVELS_RISING = np.array(sorted(_LEVELS))
 _LISTED_MAX = 20_000  # query parts whose similar-part arrays are kept
 _WIDTH = 6  # parts per entry held in the part matrix (longer names read the rest from the flat lists)
+# a row of the entry matrix: its first _WIDTH part ids + 1, then the entry's total part weight (float32
+# bits), its part count | (any part an initial) << 8, and its record's packed birth date
+_COL_WEIGHT, _COL_SHAPE, _COL_BIRTH = _WIDTH, _WIDTH + 1, _WIDTH + 2
+_ROW = _WIDTH + 3
+_BLOCK_MIN = 128  # postings at least this long keep a copy of their entries' rows, in posting order
 
 
 class _Listed(NamedTuple):
@@ -71,6 +76,7 @@ class _Listed(NamedTuple):
     sims_at: np.ndarray  # their similarities
     rows: np.ndarray  # lookup rows (id + 1) of those that open candidates (>= CAND_MIN_SIM)
     values: np.ndarray  # and their (similarity * pair weight) + i * pair weight, complex128
+    costs: dict[tuple[int, int], list[int]]  # postings read per level of _LEVELS, as of a postings generation
 
 
 class Hit:
@@ -131,12 +137,12 @@ class PersonIndex:
         self._entry_births = array("i")
         self._rid: dict[str, int] = {}
         self._dead_entries = 0
+        self._compactions = 0
         self._lut = np.zeros(0, dtype=np.complex64)
         self._acc = np.zeros(0, dtype=np.float32)
-        self._matrix = np.zeros((0, _WIDTH), dtype=np.int32)
-        self._entry_len = np.zeros(0, dtype=np.uint8)
-        self._entry_initial = np.zeros(0, dtype=np.bool_)
+        self._matrix = np.zeros((0, _ROW), dtype=np.int32)
         self._matrix_rows = 0
+        self._blocks: dict[int, tuple[np.ndarray, int]] = {}  # long postings' rows in posting order, rows filled
         self._initials = np.zeros(0, dtype=np.bool_)
         self._weights = np.zeros(0, dtype=np.float64)
         self._listed_cache: dict[tuple[str, tuple[str, ...], float], _Listed] = {}
@@ -217,6 +223,8 @@ class PersonIndex:
             if plist:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
         self._dead_entries = 0
+        self._compactions += 1
+        self._blocks.clear()  # their rows follow the postings' old order
 
     def finalize(self) -> None:
         """Prepare the vocabulary's similar-part lists after a bulk load (optional, but call it before
@@ -229,7 +237,7 @@ class PersonIndex:
         """
         with self._lock:
             self._vocab.prepare(CAND_MIN_SIM)
-            self._part_matrix()
+            self._prepare_blocks()
             self._lookup()
 
     def __len__(self) -> int:
@@ -285,6 +293,7 @@ class PersonIndex:
         """
         total = sum(t.weight for t in qtoks)
         postings = self._postings
+        generation = (len(self._entry_rec), self._compactions)  # postings change only by these
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
         for i, part in enumerate(listed):
@@ -292,11 +301,14 @@ class PersonIndex:
             w = qtoks[i].weight
             if qtoks[i].is_initial or w <= 0:
                 continue
-            # postings read per level: each similar part counts at the highest level it reaches
-            lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
-            level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
-            by_level = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
-            by_level = by_level.astype(np.int64).tolist()
+            by_level = part.costs.get(generation)
+            if by_level is None:  # postings read per level: each similar part counts at the highest level it reaches
+                lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
+                level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
+                counted = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
+                by_level = counted.astype(np.int64).tolist()
+                part.costs.clear()
+                part.costs[generation] = by_level
             options = []
             cost = 0
             for k, h in enumerate(_LEVELS):
@@ -499,9 +511,12 @@ class PersonIndex:
 
     def _dated(self, sources: Sequence[int], qdate: PartialDate) -> np.ndarray:
         """The entries in these parts' postings whose record's birth date agrees with `qdate` at all."""
-        ids = np.concatenate([np.frombuffer(self._postings[t], dtype=np.int32) for t in sources
-                              if self._postings[t]] or [np.zeros(0, dtype=np.int32)])
-        births = np.frombuffer(self._entry_births, dtype=np.int32).take(ids)
+        sources = [t for t in sources if self._postings[t]]
+        if not sources:
+            return np.zeros(0, dtype=np.int32)
+        ids = np.concatenate([np.frombuffer(self._postings[t], dtype=np.int32) for t in sources])
+        matrix = self._part_matrix()
+        births = np.concatenate([self._posting_rows(t, matrix)[:, _COL_BIRTH] for t in sources])
         year = qdate.year * 10000  # every agreement that lifts a score is within the same year
         same_year = (births >= year) & (births < year + 10000)
         ids, births = ids[same_year], births[same_year]
@@ -550,7 +565,7 @@ class PersonIndex:
         if prefix is not None and dated is None:  # a low floor: most of the query's similar parts are sources
             cand, approx = self._scattered(qtoks, sims, set(prefix), total, qdate)
         else:
-            cand, approx = self._gathered(qtoks, listed, lists, dated, qdate, floor, undated_floor)
+            cand, approx = self._gathered(qtoks, listed, sources, dated, qdate, floor, undated_floor)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
         top = top[np.argsort(-approx[top], kind="stable")]
@@ -637,35 +652,40 @@ class PersonIndex:
             self._acc = np.zeros(max(n, 2 * self._acc.shape[0], 1024), dtype=np.float32)
         return self._acc
 
-    def _gathered(self, qtoks: Sequence[Token], listed: Sequence[_Listed], lists: Sequence[array],
+    def _gathered(self, qtoks: Sequence[Token], listed: Sequence[_Listed], sources: Sequence[int],
                   dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Candidates of the bound's sources and their approximate scores, from each candidate's own
         parts (one dense lookup of every vocabulary part's weighted similarity to the query, read
         through the entries' padded part matrix); names whose exact score provably cannot reach what
         they need get -1."""
-        parts = [np.frombuffer(p, dtype=np.int32) for p in lists if p]
-        cand = np.concatenate(parts + ([] if dated is None else [dated]))
-        del parts
+        sources = [tid for tid in sources if self._postings[tid]]
+        cand = np.concatenate([np.frombuffer(self._postings[tid], dtype=np.int32) for tid in sources]
+                              + ([] if dated is None else [dated]))
+        matrix = self._part_matrix()
+        pieces = [self._posting_rows(tid, matrix) for tid in sources]
+        if dated is not None:
+            pieces.append(matrix.take(dated, axis=0))
+        rows = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+        del pieces
         lookup = self._lookup()
         touched = self._fill_lookup(lookup, listed)
-        matrix, entry_len, entry_initial = self._part_matrix()
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
         # row; `take` and a sum written out per column run several times faster than fancy indexing
         # and a reduction over the short axis
-        looked = lookup.take(matrix.take(cand, axis=0))
-        summed = looked[:, 0].copy()
+        summed = lookup.take(rows[:, 0])
         for col in range(1, _WIDTH):
-            summed += looked[:, col]
-        del looked
-        lens = entry_len.take(cand)
+            summed += lookup.take(rows[:, col])
+        shape = rows[:, _COL_SHAPE]
+        lens = shape & 255
         wide = np.flatnonzero(lens > _WIDTH)
         if len(wide):  # names of more parts than the matrix holds: the rest from the flat lists
             self._add_beyond_width(summed, cand, wide, lookup)
         lookup[touched] = 0.0
         weighted, matched = summed.real, summed.imag
-        total_w = self._total_weights(qtoks, cand)
-        effect = self._date_effects(qdate, cand)
+        total_w = sum(t.weight for t in qtoks) + rows[:, _COL_WEIGHT].view(np.float32)
+        effect = None if qdate is None else date_effects(qdate, rows[:, _COL_BIRTH])
+        del rows
         approx = self._approx(cand, weighted, matched, total_w, effect)
         rest = np.maximum(total_w - matched, 0.0)
         lowest: np.ndarray | np.float32 = np.float32(floor)  # the name score each candidate needs
@@ -678,7 +698,7 @@ class PersonIndex:
         if any(t.is_initial for t in qtoks):
             unlisted: np.ndarray | float = INITIAL_SIM
         else:
-            unlisted = np.where(entry_initial.take(cand), INITIAL_SIM, CAND_MIN_SIM)
+            unlisted = np.where(shape >> 8 != 0, INITIAL_SIM, CAND_MIN_SIM)
         bound = (weighted + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
@@ -698,7 +718,7 @@ class PersonIndex:
         vals = np.empty(len(w), dtype=np.complex128)
         vals.real = sim[keep] * w
         vals.imag = w
-        made = _Listed(sm, tids, sim, tids[keep] + 1, vals)
+        made = _Listed(sm, tids, sim, tids[keep] + 1, vals, {})
         if len(self._listed_cache) >= _LISTED_MAX:
             self._listed_cache.clear()
         self._listed_cache[key] = made
@@ -744,37 +764,65 @@ class PersonIndex:
         summed[wide] += np.add.reduceat(lookup.take(parts + 1), offsets)
         del starts
 
-    def _part_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per entry: its first _WIDTH part ids plus one (0 pads a shorter name), its part count, and
-        whether a part is an initial. A candidate's parts are then one matrix row, read with every other
-        candidate's in one gather, instead of a walk of the flat lists. Derived from the flat lists and
-        extended on use to the entries added since (entries are only ever appended)."""
+    def _part_matrix(self) -> np.ndarray:
+        """Per entry one row (see _ROW): its first _WIDTH part ids plus one (0 pads a shorter name), its
+        weight, part count, whether a part is an initial, and its record's birth date. A candidate is
+        then one row, read with every other candidate's in one gather, instead of a walk of the flat
+        lists and four more per-entry arrays. Derived from those and extended on use to the entries
+        added since (entries are only ever appended, and never change)."""
         n = len(self._tok_start) - 1
         have = self._matrix_rows
         if have < n:
             if self._matrix.shape[0] < n:
                 size = max(n, self._matrix.shape[0] * 5 // 4, 1024)  # a live index grows by a few rows at a time
-                grown = np.zeros((size, _WIDTH), dtype=np.int32)
+                grown = np.zeros((size, _ROW), dtype=np.int32)
                 grown[:have] = self._matrix[:have]
                 self._matrix = grown
-                self._entry_len = np.concatenate([self._entry_len[:have], np.zeros(size - have, dtype=np.uint8)])
-                self._entry_initial = np.concatenate(
-                    [self._entry_initial[:have], np.zeros(size - have, dtype=np.bool_)])
             starts = np.frombuffer(self._tok_start, dtype=np.int64)[have : n + 1]
             flat = np.frombuffer(self._tok_flat, dtype=np.int32)
             lens = np.diff(starts)
-            initial = self._initial_flags()
             block = self._matrix[have:n]
             for col in range(_WIDTH):
                 has = lens > col
                 block[has, col] = flat[starts[:-1][has] + col] + 1
-            self._entry_len[have:n] = np.minimum(lens, 255)
             ids = flat[starts[0] : starts[-1]]
-            self._entry_initial[have:n] = np.logical_or.reduceat(initial[ids], starts[:-1] - starts[0]) & (lens > 0) \
-                if len(ids) else False
+            initial = np.zeros(n - have, dtype=np.bool_)
+            if len(ids):
+                initial = np.logical_or.reduceat(self._initial_flags()[ids], starts[:-1] - starts[0]) & (lens > 0)
+            block[:, _COL_SHAPE] = np.minimum(lens, 255) | (initial.astype(np.int32) << 8)
+            block[:, _COL_WEIGHT] = np.frombuffer(self._entry_w, dtype=np.float32)[have:n].view(np.int32)
+            block[:, _COL_BIRTH] = np.frombuffer(self._entry_births, dtype=np.int32)[have:n]
             self._matrix_rows = n
-            del starts, flat
-        return self._matrix, self._entry_len, self._entry_initial
+            del starts, flat, ids
+        return self._matrix
+
+    def _posting_rows(self, tid: int, matrix: np.ndarray) -> np.ndarray:
+        """The matrix rows of part `tid`'s entries, in posting order. A long posting keeps a copy, read
+        in one sweep: a common part's thousands of entries are scattered over the whole matrix, and
+        fetching them row by row costs several times more than the reading itself (memory latency).
+        The copy is extended by the entries added since it was made. Call `_part_matrix` first."""
+        plist = self._postings[tid]
+        n = len(plist)
+        if n < _BLOCK_MIN:
+            return matrix.take(np.frombuffer(plist, dtype=np.int32), axis=0)
+        kept = self._blocks.get(tid)
+        rows, have = kept if kept is not None else (np.zeros((0, _ROW), dtype=np.int32), 0)
+        if have < n:
+            if rows.shape[0] < n:
+                grown = np.empty((n if not have else n * 5 // 4, _ROW), dtype=np.int32)
+                grown[:have] = rows[:have]
+                rows = grown
+            rows[have:n] = matrix.take(np.frombuffer(plist, dtype=np.int32)[have:n], axis=0)
+            self._blocks[tid] = (rows, n)
+        return rows[:n]
+
+    def _prepare_blocks(self) -> None:
+        """The matrix and the long postings' copies, made at once (a bulk load or a snapshot's start)
+        rather than by the first queries."""
+        matrix = self._part_matrix()
+        for tid, plist in enumerate(self._postings):
+            if len(plist) >= _BLOCK_MIN:
+                self._posting_rows(tid, matrix)
 
     def _initial_flags(self) -> np.ndarray:
         """Per vocabulary part: whether it is an initial (its unlisted likenesses reach INITIAL_SIM)."""
@@ -931,7 +979,7 @@ class PersonIndex:
             idx._records = RecordTable.from_state(state["records"])
             idx._dead_entries = state["dead"]
             idx._rid = idx._records.live_ids()
-            idx._part_matrix()  # derived, not saved: a third of a second at 1M persons
+            idx._prepare_blocks()  # derived, not saved: about a second at 1M persons
         return idx
 
 
