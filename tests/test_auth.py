@@ -190,3 +190,40 @@ def test_token_is_bound_to_its_user(client: TestClient, users: dict[str, User]) 
     assert rec.status_code == 201
     r = client.get(f"{API}/records/{rec.json()['id']}", headers=users["svk_analyst"].headers)
     assert r.status_code == 404
+
+
+SCREENINGS = [("person", {"names": ["Karim Benali"], "birth_date": "1980-01-01"}),
+              ("document", {"number": "X1234567", "country": "MAR"})]
+
+
+@pytest.mark.parametrize(("kind", "body"), SCREENINGS)
+def test_screenings_refuse_expired_revoked_and_disabled_tokens(client: TestClient, engine: Engine,
+                                                               users: dict[str, User], kind: str,
+                                                               body: dict[str, Any]) -> None:
+    # A screening checks its token with the statement that also reads the change feed: the same refusals apply.
+    url = f"{API}/screen/{kind}"
+    for username, change in [("fra_analyst", "expire"), ("are_analyst", "revoke"), ("bhr_analyst", "disable")]:
+        user = users[username]
+        assert client.post(url, json=body, headers=user.headers).status_code == 200
+        with engine.begin() as conn:
+            if change == "disable":
+                conn.execute(update(users_table).where(users_table.c.id == user.actor.user_id).values(active=False))
+            else:
+                values = ({"expires_at": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)} if change == "expire"
+                          else {"revoked_at": dt.datetime.now(dt.UTC)})
+                conn.execute(update(tokens).where(tokens.c.user_id == user.actor.user_id).values(**values))
+        _assert_401(client.post(url, json=body, headers=user.headers))
+    _assert_401(client.post(url, json=body, headers={"Authorization": "Bearer tw_not-a-token"}))
+
+
+def test_token_check_with_the_feed_names_the_same_caller_and_the_newest_change(
+        client: TestClient, engine: Engine, users: dict[str, User]) -> None:
+    from taawun.store.screening import last_change
+
+    mar = users["mar_officer"]
+    assert client.post(f"{API}/records", json=person("Karim Benali"), headers=mar.headers).status_code == 201
+    token = mar.headers["Authorization"].split(" ", 1)[1]
+    with engine.connect() as conn:
+        actor, token_id = identity.authenticate(conn, token)
+        assert identity.authenticate_with_feed(conn, token) == (actor, token_id, last_change(conn))
+        assert last_change(conn) > 0

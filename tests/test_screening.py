@@ -220,3 +220,27 @@ def test_no_index_work_before_the_caller_is_known(client: TestClient, users: dic
 
 def test_person_helper_is_fictitious() -> None:
     assert person()["names"] == [{"full": "Karim Benali"}]
+
+
+def test_a_records_changed_documents_replace_its_old_ones_in_screening(client: TestClient,
+                                                                         users: dict[str, User]) -> None:
+    # Two documents on one person: after its owner changes one, the old number no longer hits and the new
+    # one does; the unchanged one still does. (The index keeps all of a record's documents under its id.)
+    body = {**WANTED, "identifiers": [{"type": "passport", "number": "TK4481203", "country": "MAR"},
+                                      {"type": "national_id", "number": "BE778812", "country": "MAR"}]}
+    rec = _create(client, users["mar_officer"], body)
+
+    def hits(number: str) -> list[str]:
+        r = client.post("/api/v1/screen/document", json={"number": number, "country": "MAR"},
+                        headers=users["svk_officer"].headers)
+        assert r.status_code == 200, r.text
+        return [h["record_id"] for h in r.json()["hits"]]
+
+    assert hits("TK4481203") == [rec["id"]] and hits("BE778812") == [rec["id"]]
+    r = client.patch(f"/api/v1/records/{rec['id']}", headers=users["mar_officer"].headers,
+                     json={"identifiers": [{"type": "passport", "number": "TK9990001", "country": "MAR"},
+                                           {"type": "national_id", "number": "BE778812", "country": "MAR"}]})
+    assert r.status_code == 200, r.text
+    assert hits("TK4481203") == [] and hits("TK9990001") == [rec["id"]] and hits("BE778812") == [rec["id"]]
+    assert client.delete(f"/api/v1/records/{rec['id']}", headers=users["mar_officer"].headers).status_code == 204
+    assert hits("TK9990001") == [] and hits("BE778812") == []

@@ -40,12 +40,12 @@ def test_loaded_snapshot_is_frozen_and_collector_resumes(
     client.post("/api/v1/records", json=WANTED, headers=users["mar_officer"].headers)
     built, _ = build_from(engine)
     assert gc.isenabled()
-    assert not _walked(built.persons) and not _walked(built._doc_keys)
+    assert not _walked(built.persons) and not _walked(built.documents)
     built.save(tmp_path)
     gc.unfreeze()
     loaded = ScreeningIndex.load(tmp_path)
     assert gc.isenabled() and gc.get_freeze_count() > 0
-    assert not _walked(loaded.persons) and not _walked(loaded._doc_keys)
+    assert not _walked(loaded.persons) and not _walked(loaded.documents)
     hits = loaded.persons.search(names=["Youssef Abderrahmane El Haddad"], limit=1)
     assert hits  # still the working index
 

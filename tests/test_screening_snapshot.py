@@ -32,8 +32,17 @@ def _person_index_of_an_older_format(directory: Path) -> None:
         pickle.dump({"version": 4, "records": []}, fh)
 
 
+def _of_an_older_snapshot_format(directory: Path) -> None:
+    """Format 1 keyed documents "record#n" (and saved a record -> keys map): its documents would never be
+    replaced by a later change of their record, so it must be rebuilt, not loaded."""
+    meta = json.loads((directory / "meta.json").read_text())
+    del meta["format"]
+    (directory / "meta.json").write_text(json.dumps(meta))
+
+
 @pytest.mark.parametrize(("outdate", "refusal"), [
     (_made_by_an_older_engine, "another version of the name engine"),
+    (_of_an_older_snapshot_format, "another format"),
     (_person_index_of_an_older_format, "unsupported PersonIndex snapshot version"),
 ])
 def test_snapshot_round_trip_and_an_outdated_snapshot_rebuilds(

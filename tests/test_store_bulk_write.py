@@ -11,7 +11,7 @@ from psycopg.types.json import Json
 from sqlalchemy import Engine, select, text
 
 from taawun.store import db, pg_copy
-from taawun.store.records import insert_many
+from taawun.store.records import insert_all, insert_many
 from taawun.store.tables import record_terms, record_versions
 
 AWKWARD = ["plain", "tab\there", "line\nbreak", "carriage\rreturn", "back\\slash", "\\N", "quote\"s and 'apos'",
@@ -51,6 +51,43 @@ def test_bulk_rows_read_back_unchanged(engine: Engine) -> None:
         assert (row.by_user, row.snapshot, row.version) == (v["by_user"], v["snapshot"], 2)
         assert row.at.replace(tzinfo=row.at.tzinfo or dt.UTC) == at
     assert got_terms == {t["record_id"]: t["term"] for t in terms}
+
+
+def _versions(ids: range, at: dt.datetime) -> list[dict]:
+    return [{"record_id": f"v{i:04d}", "version": 1, "at": at, "by_user": AWKWARD[i % len(AWKWARD)],
+             "action": "create", "snapshot": {"note": AWKWARD[i % len(AWKWARD)], "n": i}} for i in ids]
+
+
+def test_rows_of_several_tables_written_together_read_back_unchanged(engine: Engine) -> None:
+    # insert_all: a few rows of a table (sent together with the next few in one round trip on PostgreSQL), a
+    # bulk table between them (COPY), then a few more; JSON, time stamps and awkward text all survive.
+    at = dt.datetime(2026, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC)
+    few, more = _versions(range(3), at), _versions(range(3, 6), at)
+    terms = [{"record_id": f"t{i:04d}", "term": AWKWARD[i % len(AWKWARD)] + str(i)} for i in range(60)]
+    with engine.begin() as conn:
+        insert_all(conn, [(record_versions, few), (record_terms, terms[:2]), (record_terms, terms[2:]),
+                          (record_versions, more), (record_terms, [])])
+    with engine.connect() as conn:
+        got = {r.record_id: r for r in conn.execute(select(record_versions))}
+        got_terms = {r.record_id: r.term for r in conn.execute(select(record_terms))}
+    assert sorted(got) == [v["record_id"] for v in few + more]
+    for v in few + more:
+        row = got[v["record_id"]]
+        assert (row.by_user, row.snapshot, row.action) == (v["by_user"], v["snapshot"], "create")
+        assert row.at.replace(tzinfo=row.at.tzinfo or dt.UTC) == at
+    assert got_terms == {t["record_id"]: t["term"] for t in terms}
+
+
+def test_a_failing_row_among_several_tables_fails_the_transaction(engine: Engine) -> None:
+    # The rows sent together are checked one by one: a duplicate in the last table is an error, not swallowed,
+    # and the transaction (with the first table's rows, already run by the server) stores nothing.
+    at = dt.datetime(2026, 5, 6, tzinfo=dt.UTC)
+    term = {"record_id": "t0001", "term": "same"}
+    with pytest.raises(Exception, match="(?i)unique|duplicate"), engine.begin() as conn:
+        insert_all(conn, [(record_versions, _versions(range(2), at)), (record_terms, [term, dict(term)])])
+    with engine.connect() as conn:
+        assert conn.execute(select(record_versions)).first() is None
+        assert conn.execute(select(record_terms)).first() is None
 
 
 def test_a_connection_dropped_while_idle_is_replaced(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 from sqlalchemy import event as sa_event
 
 from taawun.access.actor import Actor
-from taawun.store.locks import serialise_writers
-from taawun.store.records import insert_many
+from taawun.store.locks import serialise_writers_then_read
+from taawun.store.records import insert_all
 from taawun.store.tables import audit_log
 
 GENESIS = "0" * 64
@@ -62,8 +62,8 @@ def entry_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-# Built once: every request appends, and a prebuilt statement skips rebuilding and re-keying it each time.
-_HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+# Read under the writers' lock by every append (plain SQL: sent with the lock in one round trip, store.locks).
+_HEAD = f"SELECT seq, hash FROM {audit_log.name} ORDER BY seq DESC LIMIT 1"
 
 
 # The head a transaction itself last appended, kept on its connection: (transaction, seq, hash). While that
@@ -79,9 +79,8 @@ def _head(conn: Connection) -> tuple[int, str]:
     transaction = conn.get_transaction()
     if known is not None and transaction is not None and known[0] is transaction and transaction.is_active:
         return known[1], known[2]
-    serialise_writers(conn)
-    row = conn.execute(_HEAD).first()
-    return (row.seq, row.hash) if row else (0, GENESIS)
+    row = serialise_writers_then_read(conn, _HEAD)
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
 def _forget_head(conn: Connection, *_: Any) -> None:
@@ -92,8 +91,13 @@ for _name in ("rollback_savepoint", "rollback", "commit"):
     sa_event.listen(Engine, _name, _forget_head)
 
 
-def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent]) -> int:
-    """Append events inside the caller's transaction; returns the last sequence number."""
+def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent],
+           with_rows: Sequence[tuple[Table, list[dict[str, Any]]]] = ()) -> int:
+    """Append events inside the caller's transaction; returns the last sequence number.
+
+    ``with_rows``: other tables' new rows that the audited action writes (a screening's hits and
+    notifications), inserted before the entries and sent with them (store.records.insert_all: one round trip
+    on PostgreSQL when they are few)."""
     seq, prev = _head(conn)
     at = utcnow()
     rows = []
@@ -112,7 +116,7 @@ def append(conn: Connection, actor: Actor | None, events: Iterable[AuditEvent]) 
         }
         row["hash"] = prev = entry_hash(row)
         rows.append(row)
-    insert_many(conn, audit_log, rows)  # a passenger list appends thousands: COPY on PostgreSQL
+    insert_all(conn, [*with_rows, (audit_log, rows)])  # a passenger list appends thousands: COPY on PostgreSQL
     if rows:
         conn.info[_LAST_APPENDED] = (conn.get_transaction(), seq, prev)
     return seq

@@ -13,6 +13,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -114,7 +115,19 @@ def issue_token(conn: Connection, actor: Actor, lifetime: dt.timedelta = DEFAULT
 
 def authenticate(conn: Connection, token: str) -> tuple[Actor, str]:
     """The actor behind a bearer token, and the token's id; raises NotAuthenticated."""
-    row = store.token_user(conn, _token_hash(token)) if token else None
+    return _checked(store.token_user(conn, _token_hash(token)) if token else None)
+
+
+def authenticate_with_feed(conn: Connection, token: str) -> tuple[Actor, str, int]:
+    """`authenticate`, and the change feed's newest number read by the same statement (a screening needs both
+    before it searches; the token is checked exactly as `authenticate` checks it)."""
+    row = store.token_user(conn, _token_hash(token), with_feed=True) if token else None
+    actor, token_id = _checked(row)
+    assert row is not None
+    return actor, token_id, int(row["feed_seq"])
+
+
+def _checked(row: dict[str, Any] | None) -> tuple[Actor, str]:
     if row is None:
         raise NotAuthenticated("invalid token")
     if row["revoked_at"] is not None:

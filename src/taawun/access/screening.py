@@ -93,9 +93,7 @@ def disclose_many(conn: Connection, actor: Actor, screenings: Sequence[Screening
         events.append(audit.AuditEvent(f"screen.{kind}", screening.screening_id,
                                        {"location": screening.location, "hits": hit_ids,
                                         "candidates": len(screening.candidates)}))
-    store.insert_hits(conn, hit_rows)
-    store.insert_notifications(conn, notes)
-    audit.append(conn, actor, events)
+    audit.append(conn, actor, events, with_rows=store.hit_writes(hit_rows, notes))  # one round trip for all three
     return out
 
 
@@ -191,13 +189,15 @@ def mark_read(conn: Connection, actor: Actor, notification_id: str) -> None:
         raise NotFound("no notification %(id)s", id=notification_id)
 
 
-def index_changes(conn: Connection, after_seq: int) -> tuple[int, list[str]]:
-    """The change feed: the newest sequence number and the records changed after ``after_seq``.
+def index_changes(conn: Connection, after_seq: int, last: int | None = None) -> tuple[int, list[str]]:
+    """The change feed: the newest sequence number and the records changed after ``after_seq`` (up to
+    ``last`` when the caller has already read the newest number).
 
     A system read for keeping the in-memory index current; what a user learns from the index is
     decided and audited in `disclose`.
     """
-    last = store.last_change(conn)
+    if last is None:
+        last = store.last_change(conn)
     if last <= after_seq:
         return last, []
     changed = store.changed_since(conn, after_seq, limit=max(1, last - after_seq))

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Connection, Engine
 
 from taawun.access.actor import Actor
-from taawun.access.identity import authenticate
+from taawun.access.identity import authenticate, authenticate_with_feed
 from taawun.domain.errors import NotAuthenticated
 from taawun.store.db import quick_read
 
@@ -43,6 +43,16 @@ def identify(request: Request, conn: Connection, token: str | None) -> Actor:
     request.state.actor = actor
     request.state.token_id = token_id
     return actor
+
+
+def identify_with_feed(request: Request, conn: Connection, token: str | None) -> tuple[Actor, int]:
+    """`identify`, and the change feed's newest number from the same statement (for screenings)."""
+    if not token:
+        raise NotAuthenticated("this call needs a bearer token (POST /api/v1/auth/token to get one)")
+    actor, token_id, feed_seq = authenticate_with_feed(conn, token)
+    request.state.actor = actor
+    request.state.token_id = token_id
+    return actor, feed_seq
 
 
 def current_actor(request: Request, conn: Conn, token: Annotated[str | None, Depends(oauth2)]) -> Actor:

@@ -14,7 +14,7 @@ from taawun.access import screening as gate
 from taawun.access.actor import Actor
 from taawun.access.policy import require
 from taawun.api.body_schema import component_schema
-from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of, identify, oauth2
+from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of, identify_with_feed, oauth2
 from taawun.api.screening_state import screening_index
 from taawun.domain.errors import InvalidInput, TaawunError
 from taawun.domain.models import DocumentQuery, ShortText, TravellerQuery
@@ -32,12 +32,14 @@ MAX_LIST_BYTES = 20 * 1024 * 1024
 def screening_caller(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> tuple[Actor, ScreeningIndex]:
     """The caller and the worker's index, brought up to date with the change feed on the connection that
     checked the token: one pooled connection and, on SQLite, one read transaction per screening instead of
-    two. The token is checked first, so no unauthenticated request makes a worker load its index."""
+    two. The statement that checks the token also reads how far the feed has gone (one round trip for both;
+    the index then reads the feed only when something changed). The token is checked first, so no
+    unauthenticated request makes a worker load its index."""
     with quick_read(engine_of(request)) as conn:
-        actor = identify(request, conn, token)
+        actor, feed_seq = identify_with_feed(request, conn, token)
         require(actor, "screen")
         index = screening_index(request)
-        index.refresh(conn)
+        index.refresh(conn, last=feed_seq)
     return actor, index
 
 

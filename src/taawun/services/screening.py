@@ -15,7 +15,7 @@ from taawun.access.screening import Candidate, Disclosed, Screening, disclose, d
 from taawun.domain.models import DocumentQuery, TravellerQuery
 from taawun.names import DEFAULT_THRESHOLD
 from taawun.services.records import view
-from taawun.services.screening_index import ScreeningIndex, record_of
+from taawun.services.screening_index import ScreeningIndex
 from taawun.store.db import quick_read
 from taawun.store.group_commit import run_grouped
 
@@ -44,8 +44,7 @@ def _document_candidates(index: ScreeningIndex, documents: Sequence[DocumentQuer
     out = []
     for doc in documents:
         for hit in index.documents.search(number=doc.number, country=doc.country):
-            record_id = record_of(hit.record_id if hasattr(hit, "record_id") else str(hit))
-            out.append(Candidate(record_id, 1.0, {"document": {"number": doc.number, "country": doc.country}}))
+            out.append(Candidate(hit.record_id, 1.0, {"document": {"number": doc.number, "country": doc.country}}))
     return out
 
 

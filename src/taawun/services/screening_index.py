@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import logging
 import os
-import pickle
 import threading
 from contextlib import nullcontext
 from pathlib import Path
@@ -31,6 +30,9 @@ log = logging.getLogger("taawun.screening")
 # A catch-up of at least this many records is applied with the collector paused and then frozen (services.heap):
 # a bulk import made through another worker adds index objects by the hundred thousand.
 LARGE_CATCH_UP = 2_000
+# The snapshot's own layout (beside the name engine's fingerprint and each index's format). 2: the document index
+# is keyed by record id (one slot per record, all its documents), so no record -> keys map is kept or saved.
+SNAPSHOT_FORMAT = 2
 
 
 class ScreeningIndex:
@@ -38,13 +40,15 @@ class ScreeningIndex:
         self.persons = PersonIndex()
         self.documents = DocumentIndex()
         self.seq = 0
-        self._doc_keys: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
     # --- keeping current -------------------------------------------------------------------
-    def refresh(self, conn: Connection) -> int:
-        """Fold in changes since the last refresh; returns how many records were updated."""
-        last, changed = index_changes(conn, self.seq)
+    def refresh(self, conn: Connection, last: int | None = None) -> int:
+        """Fold in changes since the last refresh; returns how many records were updated.
+
+        ``last``: the feed's newest change number when the caller has just read it (the API reads it with the
+        token check), so that a screening with nothing new to fold in makes no statement here."""
+        last, changed = index_changes(conn, self.seq, last)
         if not changed:
             self.seq = max(self.seq, last)
             return 0
@@ -58,8 +62,10 @@ class ScreeningIndex:
         return len(changed)
 
     def build(self, conn: Connection, batch: int = 20_000) -> int:
-        """Index every screenable record from scratch."""
+        """Index every screenable record from scratch (into new, empty indexes: each record is then added once,
+        with nothing to remove first)."""
         with self._lock:
+            self.persons, self.documents = PersonIndex(), DocumentIndex()
             last, _ = index_changes(conn, 10**18)
             after, count = 0, 0
             while True:
@@ -67,16 +73,22 @@ class ScreeningIndex:
                 if not rows:
                     break
                 for row in rows:
-                    self._apply(row.id, row)
+                    self._apply(row.id, row, fresh=True)
                 count += len(rows)
                 after = rows[-1].seq
             self.seq = last
         return count
 
-    def _apply(self, record_id: str, row: Any | None) -> None:
-        self.persons.remove(record_id)
-        for key in self._doc_keys.pop(record_id, []):
-            self.documents.remove(key)
+    def _apply(self, record_id: str, row: Any | None, fresh: bool = False) -> None:
+        """Index the record's current row (None: it is gone). ``fresh``: a build, where no record is indexed
+        yet (nothing to remove).
+
+        Documents are keyed by their record's id: the document index keeps one slot per key with any number of
+        documents, so one `remove` drops all of a record's documents. (Snapshot format 1 keyed them "id#n" and
+        kept a record -> keys map, millions of small objects that took most of a worker's start to unpickle.)"""
+        if not fresh:
+            self.persons.remove(record_id)
+            self.documents.remove(record_id)
         if row is None or row.status != "active" or _as_date(row.review_due) < dt.date.today():
             return
         data = row.data
@@ -89,13 +101,8 @@ class ScreeningIndex:
                          if i.get("type") in ("passport", "national_id")]
         elif row.kind == "travel_document":
             documents = [(data["number"], data.get("country"))]
-        keys = []
-        for i, (number, country) in enumerate(documents):
-            key = f"{record_id}#{i}"
-            self.documents.add(key, number=number, country=country)
-            keys.append(key)
-        if keys:
-            self._doc_keys[record_id] = keys
+        for number, country in documents:
+            self.documents.add(record_id, number=number, country=country)
 
     # --- snapshots -------------------------------------------------------------------------
     def finalize(self) -> None:
@@ -111,26 +118,26 @@ class ScreeningIndex:
         with self._lock, long_lived():  # pickling makes no garbage worth a collection
             self.persons.save(directory / "persons.idx")
             self.documents.save(directory / "documents.idx")  # the index's own format (it holds a lock)
-            with open(directory / "doc_keys.pkl", "wb") as fh:
-                pickle.dump(self._doc_keys, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            meta = {"seq": self.seq, "engine": engine_fingerprint()}
+            meta = {"seq": self.seq, "engine": engine_fingerprint(), "format": SNAPSHOT_FORMAT}
             (directory / "meta.json").write_text(json.dumps(meta))
 
     @classmethod
     def load(cls, directory: Path) -> ScreeningIndex:
         """A snapshot written by `save` (a trusted file of this deployment: it is unpickled).
 
-        Refused (ValueError) when it was written by another version of the name engine: its
-        analysed names would not match what the engine now makes of the same records."""
+        Refused (ValueError) when it was written by another version of the name engine (its analysed names
+        would not match what the engine now makes of the same records) or in another snapshot format (an older
+        one's documents are keyed differently: later changes would not replace them)."""
         meta = json.loads((directory / "meta.json").read_text())
         if meta.get("engine") != engine_fingerprint():
             raise ValueError(f"the snapshot in {directory} was made by another version of the name engine")
+        if meta.get("format", 1) != SNAPSHOT_FORMAT:
+            raise ValueError(f"the snapshot in {directory} is of another format ({meta.get('format', 1)}, "
+                             f"not {SNAPSHOT_FORMAT})")
         index = cls()
         with long_lived():
             index.persons = PersonIndex.load(directory / "persons.idx")
             index.documents = DocumentIndex.load(directory / "documents.idx")
-            with open(directory / "doc_keys.pkl", "rb") as fh:
-                index._doc_keys = pickle.load(fh)
         index.seq = int(meta["seq"])
         return index
 
@@ -139,10 +146,6 @@ def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
-
-
-def record_of(document_key: str) -> str:
-    return document_key.split("#", 1)[0]
 
 
 def build_from(engine: Engine) -> tuple[ScreeningIndex, int]:

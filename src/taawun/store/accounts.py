@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from taawun.store.tables import organisations, region_members, regions, tokens, users
+from taawun.store.tables import changes, organisations, region_members, regions, tokens, users
 
 
 def seed_organisations(conn: Connection, orgs: list[dict[str, Any]], region_rows: list[dict[str, Any]],
@@ -94,12 +94,18 @@ _TOKEN_USER = (
     .outerjoin(region_members, region_members.c.org_code == users.c.org_code)
     .where(tokens.c.token_hash == bindparam("token_hash"))
 )
+# The same with the change feed's newest number (an uncorrelated subquery, evaluated once): a screening checks
+# its token and asks how far the feed has gone before every search, and this makes the two one round trip.
+_TOKEN_USER_AND_FEED = _TOKEN_USER.add_columns(
+    select(func.coalesce(func.max(changes.c.seq), 0)).scalar_subquery().label("feed_seq"))
 
 
-def token_user(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+def token_user(conn: Connection, token_hash: str, *, with_feed: bool = False) -> dict[str, Any] | None:
     """The token with this hash, with its user's id, name, organisation, role, active flag, organisation kind and
-    the organisation's regions (``regions``, a frozenset)."""
-    rows = conn.execute(_TOKEN_USER, {"token_hash": token_hash}).mappings().all()
+    the organisation's regions (``regions``, a frozenset); ``with_feed``: also ``feed_seq``, the change feed's
+    newest number, read by the same statement."""
+    query = _TOKEN_USER_AND_FEED if with_feed else _TOKEN_USER
+    rows = conn.execute(query, {"token_hash": token_hash}).mappings().all()
     if not rows:
         return None
     out = dict(rows[0])

@@ -6,15 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Table, func, select, update
 
 from taawun.store.records import insert_many
 from taawun.store.tables import changes, hits, notifications, records
 
 
-def insert_hits(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """One statement for a screening's hits; a passenger list's (thousands) go by COPY on PostgreSQL."""
-    insert_many(conn, hits, list(rows))
+def hit_writes(hit_rows: list[dict[str, Any]], notes: list[dict[str, Any]]) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """A screening's hits and the owners' notifications as rows to insert (records.insert_all), hits first."""
+    return [(hits, hit_rows), (notifications, notes)]
 
 
 def insert_notifications(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
