@@ -1,6 +1,7 @@
 """PersonIndex behaviour: add/remove/update, search ordering, snapshots, threads."""
 
 import json
+import random
 import threading
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ import pytest
 
 from taawun.index import PersonIndex
 from taawun.names import DEFAULT_THRESHOLD
+from taawun.names.attributes import parse_date
 
 
 def make() -> PersonIndex:
@@ -179,3 +181,33 @@ def test_namesake_added_after_a_search_ranks_by_its_birth_date() -> None:
     hits = idx.search(**query)
     assert hits[0].record_id == "born-that-day"
     assert hits[0].explanation["birth_date"]["agreement"] == "exact"
+
+
+def test_dated_candidates_of_a_grown_index_include_every_namesake_born_that_year() -> None:
+    """A dated screening reads a common part's entries born in the query's year from their birth
+    dates kept sorted; entries added after the sort must be among them too (else a person added
+    during the day and screened on an exact birth date could be missed)."""
+    rng = random.Random(5)
+    firsts = ["Samir", "Sameer", "سمير"]  # common parts: thousands of entries each
+    lasts = ["Haddad", "Hadad", "حداد", "Khoury", "خوري", "Nasser", "Saleh", "Salih"]
+    idx = PersonIndex()
+
+    def add(i: int) -> str:
+        name = f"{rng.choice(firsts)} {rng.choice(firsts)} {rng.choice(lasts)}"
+        day = f"{rng.randint(1960, 1965)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        idx.add(f"p{i}", names=[name], birth_date=day)
+        return day
+
+    for i in range(6000):
+        add(i)
+    idx.finalize()
+    days_added_later = [add(i) for i in range(6000, 6400)]
+    born = {rid: idx._records[idx._rid[rid]].birth for rid in idx._rid}  # type: ignore[union-attr]
+    common = [tid for tid, plist in enumerate(idx._postings) if len(plist) > 3000]  # the first names
+    assert len(common) == 3
+    for day in days_added_later[::40]:
+        qdate = parse_date(day)
+        assert qdate is not None
+        found = {idx._records[idx._entry_rec[e]].record_id for e in idx._dated(common, qdate)}  # type: ignore[union-attr]
+        expected = {rid for rid, b in born.items() if b == qdate}
+        assert expected and expected <= found

@@ -68,6 +68,7 @@ _WIDTH = 6  # parts per entry held in the part matrix (longer names read the res
 _COL_WEIGHT, _COL_SHAPE, _COL_BIRTH = _WIDTH, _WIDTH + 1, _WIDTH + 2
 _ROW = _WIDTH + 3
 _BLOCK_MIN = 128  # postings at least this long keep a copy of their entries' rows, in posting order
+_BIRTH_SORT_MIN = 2048  # ... and at least this long, their entries' birth dates sorted
 
 
 class _Listed(NamedTuple):
@@ -145,7 +146,7 @@ class PersonIndex:
         self._matrix = np.zeros((0, _ROW), dtype=np.int32)
         self._matrix_rows = 0
         self._blocks: dict[int, tuple[np.ndarray, int]] = {}  # long postings' rows in posting order, rows filled
-        self._birth_orders: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # see `_births_in_order`
+        self._birth_orders: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # see `_born_in`
         self._initials = np.zeros(0, dtype=np.bool_)
         self._weights = np.zeros(0, dtype=np.float64)
         self._listed_cache: dict[tuple[str, tuple[str, ...], float], _Listed] = {}
@@ -597,10 +598,9 @@ class PersonIndex:
             if len(plist) < _BLOCK_MIN:
                 births = matrix.take(ids, axis=0)[:, _COL_BIRTH]
                 at = np.flatnonzero((births >= year) & (births < year + 10000))
-            else:  # a common part: its entries of that year by binary search, in posting order
-                births, by_birth, sorted_births = self._births_in_order(tid, matrix)
-                lo, hi = np.searchsorted(sorted_births, (year, year + 10000))
-                at = np.sort(by_birth[lo:hi])
+            else:
+                births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
+                at = self._born_in(tid, births, year)
             id_parts.append(ids.take(at))
             birth_parts.append(births.take(at))
             del ids
@@ -609,16 +609,30 @@ class PersonIndex:
         ids, births = np.concatenate(id_parts), np.concatenate(birth_parts)
         return ids[date_effects(qdate, births) > 0]
 
-    def _births_in_order(self, tid: int, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A long posting's entries' birth dates (in posting order), the order that sorts them and the
-        sorted dates, kept while the posting is unchanged: a dated screening of a common name then reads
-        only the entries born in the query's year, not all of its namesakes."""
-        rows = self._posting_rows(tid, matrix)
+    def _born_in(self, tid: int, births: np.ndarray, year: int) -> np.ndarray:
+        """Positions (ascending) in part tid's long posting of the entries born in `year` (packed as
+        year * 10000), given their births in posting order. A very common part keeps its dates sorted
+        (`_sort_births`), so a dated screening of Mohammed reads the few born that year by binary
+        search, not every namesake's date; entries added since the sort are read one by one until
+        they are many."""
+        n = len(births)
         kept = self._birth_orders.get(tid)
-        if kept is None or len(kept[0]) != len(rows):
-            births = np.ascontiguousarray(rows[:, _COL_BIRTH])
-            by_birth = np.argsort(births, kind="stable").astype(np.int32)
-            kept = self._birth_orders[tid] = (births, by_birth, births.take(by_birth))
+        if kept is None or (n - len(kept[0])) * 8 > n:
+            if n < _BIRTH_SORT_MIN:
+                return np.flatnonzero((births >= year) & (births < year + 10000))
+            kept = self._sort_births(tid, births)
+        by_birth, sorted_births = kept
+        lo, hi = np.searchsorted(sorted_births, (year, year + 10000))
+        at = np.sort(by_birth[lo:hi])
+        sorted_n = len(by_birth)
+        if sorted_n < n:  # positions after the sorted ones: already in ascending order after them
+            tail = births[sorted_n:]
+            at = np.concatenate([at, np.flatnonzero((tail >= year) & (tail < year + 10000)) + sorted_n])
+        return at
+
+    def _sort_births(self, tid: int, births: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        by_birth = np.argsort(births, kind="stable").astype(np.int32)
+        kept = self._birth_orders[tid] = (by_birth, births.take(by_birth))
         return kept
 
     def _candidates(
@@ -921,7 +935,9 @@ class PersonIndex:
         matrix = self._part_matrix()
         for tid, plist in enumerate(self._postings):
             if len(plist) >= _BLOCK_MIN:
-                self._posting_rows(tid, matrix)
+                rows = self._posting_rows(tid, matrix)
+                if len(plist) >= _BIRTH_SORT_MIN:
+                    self._sort_births(tid, np.ascontiguousarray(rows[:, _COL_BIRTH]))
 
     def _initial_flags(self) -> np.ndarray:
         """Per vocabulary part: whether it is an initial (its unlisted likenesses reach INITIAL_SIM)."""
