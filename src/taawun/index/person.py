@@ -631,7 +631,7 @@ class PersonIndex:
         return at
 
     def _sort_births(self, tid: int, births: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        by_birth = np.argsort(births, kind="stable").astype(np.int32)
+        by_birth = np.argsort(births).astype(np.int32)  # ties in any order: a year's positions are sorted on use
         kept = self._birth_orders[tid] = (by_birth, births.take(by_birth))
         return kept
 
