@@ -19,11 +19,17 @@ JOINS = ["Abdel", "Rahman", "Abdelrahman", "Mohammadjavad", "Mohammad", "Javad",
        e=st.lists(st.sampled_from(JOINS), min_size=1, max_size=4), floor=st.sampled_from([0.0, 0.6, 0.8, 0.88]))
 def test_entry_score_equals_compare_with_joined_parts(q: list[str], e: list[str], floor: float) -> None:
     """Exact at or above the floor; below it, any score below it (a screening drops those)."""
+    assert_entry_score_agrees(" ".join(q), " ".join(e), floor)
+
+
+def assert_entry_score_agrees(query: str, name: str, floor: float) -> None:
+    """The index's score of `name` for `query` is `compare`'s at or above the floor, and below the floor
+    when `compare`'s is (a screening drops those)."""
     idx = PersonIndex()
-    idx.add("p", names=[" ".join(e)])
-    qtoks = analyse_name(" ".join(q))
+    idx.add("p", names=[name])
+    qtoks = analyse_name(query)
     sims = [idx._similar(t) for t in qtoks]
-    exact = scoring.name_score(" ".join(q), " ".join(e))
+    exact = scoring.name_score(query, name)
     got = idx._entry_score(qtoks, sims, idx._entry_tids(0), floor)
     if exact >= floor:
         assert got == exact
