@@ -241,9 +241,16 @@ def server(db_url: str) -> Iterator[Server]:
             time.sleep(0.2)
         yield Server(base, proc.pid)
     finally:
+        stop_processes([proc], timeout=20)
+
+
+def stop_processes(procs: list[subprocess.Popen[Any]], timeout: float = 30) -> None:
+    """Stop server subprocesses: all asked at once to end, then each killed if it has not within `timeout`."""
+    for proc in procs:
         proc.terminate()
+    for proc in procs:
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
 

@@ -47,7 +47,7 @@ from typing import Any
 import httpx
 
 from bench_util import OUT_DIR, REPO_ROOT, emit, environment, log, mib, percentile
-from common import PASSWORD, database, free_port
+from common import PASSWORD, database, free_port, stop_processes
 
 TARGETS = {"person_p99_ms": 50, "document_p99_ms": 10, "batch_10k_s": 10, "propagation_max_s": 1}
 DEFAULTS = {"postgresql": (1_000_000, 5_000_000), "sqlite": (100_000, 200_000)}
@@ -321,13 +321,7 @@ def workers(db_url: str, index_dir: Path | None, log_dir: Path, n: int = 2) -> I
                 cmd, env=_env(db_url, index_dir), cwd=log_dir, stdin=subprocess.DEVNULL, stdout=out, stderr=out)))
         yield procs
     finally:
-        for _, proc in procs:
-            proc.terminate()
-        for _, proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes([proc for _, proc in procs])
 
 
 def wait_healthy(url: str, proc: Any, deadline_s: float = 120) -> float:

@@ -36,7 +36,7 @@ from typing import Any
 import httpx
 
 from bench_util import REPO_ROOT, emit, environment, log
-from common import free_port
+from common import free_port, stop_processes
 from screening_load import (
     SCREENER,
     cpu_s,
@@ -63,11 +63,7 @@ def worker(db_url: str, index_dir: Path, src: Path, log_path: Path) -> Iterator[
         try:
             yield f"http://127.0.0.1:{port}", proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_processes([proc])
 
 
 def one_round(url: str, pid: int, path: str, bodies: list[dict[str, Any]], headers: dict[str, str]) -> dict[str, Any]:

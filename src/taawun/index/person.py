@@ -859,12 +859,17 @@ class PersonIndex:
 
     def _token_weights(self) -> np.ndarray:
         """Per vocabulary part: its weight (fixed when it is analysed), as an array extended on use."""
-        toks = self._vocab.tokens
-        have = self._weights.shape[0]
-        if have < len(toks):
-            self._weights = np.concatenate(
-                [self._weights, np.array([t.weight for t in toks[have:]], dtype=np.float64)])
+        self._weights = self._per_token(self._weights, lambda t: t.weight)
         return self._weights
+
+    def _per_token(self, column: np.ndarray, value: Callable[[Token], Any]) -> np.ndarray:
+        """`column` (one value per vocabulary part, fixed when the part is analysed) extended to the parts
+        interned since it was made."""
+        toks = self._vocab.tokens
+        have = column.shape[0]
+        if have == len(toks):
+            return column
+        return np.concatenate([column, np.array([value(t) for t in toks[have:]], dtype=column.dtype)])
 
     def _add_beyond_width(self, summed: np.ndarray, cand: np.ndarray, wide: np.ndarray, lookup: np.ndarray) -> None:
         """Adds the lookup values of the parts past the matrix's width to these candidates' sums, in place."""
@@ -941,11 +946,7 @@ class PersonIndex:
 
     def _initial_flags(self) -> np.ndarray:
         """Per vocabulary part: whether it is an initial (its unlisted likenesses reach INITIAL_SIM)."""
-        toks = self._vocab.tokens
-        have = self._initials.shape[0]
-        if have < len(toks):
-            self._initials = np.concatenate(
-                [self._initials, np.array([t.is_initial for t in toks[have:]], dtype=np.bool_)])
+        self._initials = self._per_token(self._initials, lambda t: t.is_initial)
         return self._initials
 
     def _lookup(self) -> np.ndarray:
