@@ -590,20 +590,20 @@ class PersonIndex:
         matrix = self._part_matrix()
         id_parts: list[np.ndarray] = []
         birth_parts: list[np.ndarray] = []
-        for tid in sources:
-            plist = self._postings[tid]
-            if not plist:
-                continue
-            ids = np.frombuffer(plist, dtype=np.int32)
-            if len(plist) < _BLOCK_MIN:
-                births = matrix.take(ids, axis=0)[:, _COL_BIRTH]
-                at = np.flatnonzero((births >= year) & (births < year + 10000))
-            else:
-                births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
-                at = self._born_in(tid, births, year)
+        long, short = self._split_sources(sources)
+        for tid in long:
+            ids = np.frombuffer(self._postings[tid], dtype=np.int32)
+            births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
+            at = self._born_in(tid, births, year)
             id_parts.append(ids.take(at))
             birth_parts.append(births.take(at))
             del ids
+        if short:
+            ids = self._joined_postings(short)
+            births = np.frombuffer(self._entry_births, dtype=np.int32).take(ids)
+            at = np.flatnonzero((births >= year) & (births < year + 10000))
+            id_parts.append(ids.take(at))
+            birth_parts.append(births.take(at))
         if not id_parts:
             return np.zeros(0, dtype=np.int32)
         ids, births = np.concatenate(id_parts), np.concatenate(birth_parts)
@@ -772,15 +772,19 @@ class PersonIndex:
         parts (one dense lookup of every vocabulary part's weighted similarity to the query, read
         through the entries' padded part matrix); names whose exact score provably cannot reach what
         they need get -1."""
-        sources = [tid for tid in sources if self._postings[tid]]
-        cand = np.concatenate([np.frombuffer(self._postings[tid], dtype=np.int32) for tid in sources]
-                              + ([] if dated is None else [dated]))
         matrix = self._part_matrix()
-        pieces = [self._posting_rows(tid, matrix) for tid in sources]
+        long, short = self._split_sources(sources)
+        ids = [np.frombuffer(self._postings[tid], dtype=np.int32) for tid in long]
+        pieces = [self._posting_rows(tid, matrix) for tid in long]
+        if short:
+            ids.append(self._joined_postings(short))
+            pieces.append(matrix.take(ids[-1], axis=0))
         if dated is not None:
+            ids.append(dated)
             pieces.append(matrix.take(dated, axis=0))
+        cand = np.concatenate(ids) if len(ids) > 1 else ids[0]
         rows = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
-        del pieces
+        del pieces, ids
         lookup = self._lookup()
         touched = self._fill_lookup(lookup, listed)
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
@@ -815,6 +819,19 @@ class PersonIndex:
         bound = (weighted + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
+
+    def _split_sources(self, sources: Sequence[int]) -> tuple[list[int], list[int]]:
+        """Source parts with long postings (their rows kept, `_posting_rows`) and the non-empty rest, whose
+        entries are read together: a screening's sources are mostly short postings (a few dozen of them),
+        and one gather for all of them costs less than one each."""
+        postings = self._postings
+        long = [tid for tid in sources if len(postings[tid]) >= _BLOCK_MIN]
+        short = [tid for tid in sources if 0 < len(postings[tid]) < _BLOCK_MIN]
+        return long, short
+
+    def _joined_postings(self, tids: Sequence[int]) -> np.ndarray:
+        """These parts' postings, one after the other, as one array (joined in one C call)."""
+        return np.frombuffer(b"".join([self._postings[tid] for tid in tids]), dtype=np.int32)
 
     def _listed(self, tok: Token, sm: dict[int, float]) -> _Listed:
         """A query part's similar vocabulary parts as arrays, and its rows of the ranking's lookup; kept
