@@ -314,20 +314,24 @@ class PersonIndex:
                 by_level = counted.astype(np.int64).tolist()
                 part.costs.clear()
                 part.costs[generation] = by_level
-            options = []
+            options: list[tuple[float, int, float]] = []
             cost = 0
             for k, h in enumerate(_LEVELS):
                 cost += by_level[k]
-                options.append(((1.0 - h) * w, cost, h))
-            grown = list(front)
+                if options and options[-1][1] == cost:  # a lower level at no extra cost: more slack, same price
+                    options[-1] = ((1.0 - h) * w, cost, h)
+                else:
+                    options.append(((1.0 - h) * w, cost, h))
+            # (cost, -slack, order made, slack, levels): sorted as is, cheapest first, ties in the order made
+            grown = [(c, -slack, n, slack, chosen) for n, (slack, c, chosen) in enumerate(front)]
             for slack, c, chosen in front:
                 for ds, dc, h in options:
-                    grown.append((slack + ds, c + dc, (*chosen, (i, h))))
-            grown.sort(key=lambda x: (x[1], -x[0]))
+                    grown.append((c + dc, -(slack + ds), len(grown), slack + ds, (*chosen, (i, h))))
+            grown.sort()
             front = []
-            for entry in grown:  # keep only combinations that buy more slack than every cheaper one
-                if not front or entry[0] > front[-1][0] + 1e-12:
-                    front.append(entry)
+            for c, _, _, slack, chosen in grown:  # keep only combinations that buy more slack than every cheaper one
+                if not front or slack > front[-1][0] + 1e-12:
+                    front.append((slack, c, chosen))
         out: list[tuple[list[int], list[int] | None]] = []
         for floor in floors:  # the front does not depend on the floor: one per query serves every floor asked
             need = (1.0 - floor) * total
