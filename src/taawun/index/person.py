@@ -128,6 +128,7 @@ class PersonIndex:
         self._vocab = Vocabulary()
         self._by_part: dict[tuple[str, tuple[str, ...]], int] = {}  # segmented part -> token id
         self._postings: list[array] = []  # token id -> entry ids
+        self._posting_lens: array = array("q")  # token id -> len(self._postings[tid]), read in bulk by `_sources`
         self._entry_rec: array = array("i")  # entry id -> internal record id (-1 = removed)
         # entry id -> its token ids, stored flat: tokens of entry e are
         # _tok_flat[_tok_start[e] : _tok_start[e + 1]] (a sentinel closes the last entry)
@@ -175,6 +176,7 @@ class PersonIndex:
                     continue
                 while len(self._postings) < len(self._vocab):
                     self._postings.append(array("i"))
+                    self._posting_lens.append(0)
                 eid = len(self._tok_start) - 1
                 self._tok_flat.extend(tids)
                 self._tok_start.append(len(self._tok_flat))
@@ -183,6 +185,7 @@ class PersonIndex:
                 self._entry_w.append(sum(self._vocab.tokens[t].weight for t in tids))
                 for tid in set(tids):
                     self._postings[tid].append(eid)
+                    self._posting_lens[tid] += 1
                 made[k] = 1
             self._records.append(record_id, names_t, made, first, birth_date,
                                  normalise_nationalities(list(nationalities or ())), sex)
@@ -226,6 +229,7 @@ class PersonIndex:
         for tid, plist in enumerate(self._postings):
             if plist:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
+                self._posting_lens[tid] = len(self._postings[tid])
         self._dead_entries = 0
         self._compactions += 1
         self._blocks.clear()  # their rows follow the postings' old order
@@ -297,7 +301,7 @@ class PersonIndex:
         floor ranks likely names; it does not promise every weak one).
         """
         total = sum(t.weight for t in qtoks)
-        postings = self._postings
+        most = (1.0 - min(floors)) * total + 1e-9  # the slack the lowest floor needs
         generation = (len(self._entry_rec), self._compactions)  # postings change only by these
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
@@ -308,7 +312,7 @@ class PersonIndex:
                 continue
             by_level = part.costs.get(generation)
             if by_level is None:  # postings read per level: each similar part counts at the highest level it reaches
-                lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
+                lens = np.frombuffer(self._posting_lens, dtype=np.int64).take(tids)
                 level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
                 counted = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
                 by_level = counted.astype(np.int64).tolist()
@@ -332,6 +336,8 @@ class PersonIndex:
             for c, _, _, slack, chosen in grown:  # keep only combinations that buy more slack than every cheaper one
                 if not front or slack > front[-1][0] + 1e-12:
                     front.append((slack, c, chosen))
+                    if slack > most:  # enough for every floor: what costs more, and all it leads to, is never chosen
+                        break
         out: list[tuple[list[int], list[int] | None]] = []
         for floor in floors:  # the front does not depend on the floor: one per query serves every floor asked
             need = (1.0 - floor) * total
@@ -1115,6 +1121,7 @@ class PersonIndex:
             # the parts already analysed: catching up on the store's changes after a start analyses only new ones
             idx._by_part = dict(zip(state["parts"], state["part_tids"].tolist(), strict=True))
             idx._postings = state["postings"]
+            idx._posting_lens = array("q", map(len, idx._postings))
             idx._entry_rec = state["entry_rec"]
             idx._tok_flat = state["tok_flat"]
             idx._tok_start = state["tok_start"]
