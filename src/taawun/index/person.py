@@ -24,7 +24,7 @@ import numpy as np
 from taawun.index.records import Record as _Record
 from taawun.index.records import RecordTable
 from taawun.index.vocab import Vocabulary
-from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
+from taawun.names import DEFAULT_THRESHOLD, compare
 from taawun.names.attributes import (
     PartialDate,
     combine,
@@ -204,6 +204,18 @@ class PersonIndex:
             if tid is None:
                 tid = self._by_part[key] = self._vocab.intern(analyse_part(part))
             out.append(tid)
+        return tuple(out)
+
+    def _query_tokens(self, name: str) -> tuple[Token, ...]:
+        """`analyse_name(name)`, taking each part the index already holds from its vocabulary: a worker
+        started from a snapshot has analysed none of them itself, and a traveller's parts are nearly all
+        known (the analysis is the same but for `source`, which no score reads; explanations are made
+        from the names' text)."""
+        toks = self._vocab.tokens
+        out = []
+        for part in segment(name):
+            tid = self._by_part.get((part.script, part.forms))
+            out.append(toks[tid] if tid is not None else analyse_part(part))
         return tuple(out)
 
     def _entry_tids(self, eid: int) -> array:
@@ -1017,7 +1029,7 @@ class PersonIndex:
         with self._lock:
             best: dict[int, tuple[float, int, int]] = {}  # rid -> (name score, query name idx, entry)
             for qi, qname in enumerate(qnames):
-                qtoks = analyse_name(qname)
+                qtoks = self._query_tokens(qname)
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
