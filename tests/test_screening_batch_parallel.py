@@ -97,6 +97,7 @@ def helpers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[batch_search.Searc
         return self.started  # type: ignore[attr-defined,no-any-return]
 
     monkeypatch.setattr(batch_search.Searcher, "start", start)
+    monkeypatch.setattr(batch_search, "_two_cores", lambda: True)  # also on a one-core test machine
     yield made
 
 

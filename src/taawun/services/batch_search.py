@@ -59,7 +59,7 @@ class Searcher(Generic[Q, R]):
     # --- starting the helper -----------------------------------------------------------------
     def start(self, locks: Sequence[contextlib.AbstractContextManager[object]]) -> bool:
         """Fork the helper (POSIX only); False (and the caller searches alone) if it cannot be started."""
-        if len(self._queries) < PARALLEL_MIN or not hasattr(os, "fork") or len(self._done) < 2:
+        if len(self._queries) < PARALLEL_MIN or len(self._done) < 2 or not hasattr(os, "fork") or not _two_cores():
             return False
         try:
             queue_r, queue_w = os.pipe()
@@ -202,6 +202,14 @@ class Searcher(Generic[Q, R]):
             os.close(self._queue)
             self._queue = None
         self._end_child(kill=True)
+
+
+def _two_cores() -> bool:
+    """Whether this process may run on two cores at once (on one, a helper would only add a fork)."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # not Linux
+        return (os.cpu_count() or 1) > 1
 
 
 @contextlib.contextmanager
