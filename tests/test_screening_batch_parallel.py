@@ -187,8 +187,10 @@ def test_abandoned_list_stops_its_helper(engine: Engine, users: dict[str, User],
         os.waitpid(pid, os.WNOHANG)  # already reaped: no process left behind
 
 
-def test_ndjson_stream_of_a_long_list(client: TestClient, users: dict[str, User], index: ScreeningIndex) -> None:
-    travellers = [t.model_dump(mode="json", exclude_none=True) for t in _travellers(450)]
+def test_ndjson_stream_of_a_long_list(client: TestClient, users: dict[str, User], index: ScreeningIndex,
+                                      helpers: list[batch_search.Searcher[Any, Any]]) -> None:
+    """Through the API, where the list is searched from a server thread (the helper is forked from it)."""
+    travellers = [t.model_dump(mode="json", exclude_none=True) for t in _travellers(900)]
     headers = {**users["svk_officer"].headers, "Accept": "application/x-ndjson"}
     with client.stream("POST", "/api/v1/screen/batch", json={"travellers": travellers}, headers=headers) as r:
         assert r.status_code == 200
@@ -196,3 +198,4 @@ def test_ndjson_stream_of_a_long_list(client: TestClient, users: dict[str, User]
     results = [json.loads(line) for line in lines]
     assert [x["reference"] for x in results] == [t["reference"] for t in travellers]
     assert results[3]["result"] == "hit"
+    assert helpers[-1].child_units > 0
