@@ -77,6 +77,28 @@ def test_removed_records_never_returned_after_many_removals() -> None:
     assert all(int(h.record_id[1:]) % 2 == 1 for h in hits)
 
 
+def test_posting_counts_read_by_the_source_choice_follow_adds_compaction_and_snapshots(tmp_path: Path) -> None:
+    """The source choice prices each part by its postings' length, read from a column kept beside them: if
+    the column drifted, screenings would read far more candidates than the bound needs (same results, slower),
+    which no result-level test would show."""
+    idx = PersonIndex()
+
+    def counts_agree(index: PersonIndex) -> bool:
+        return list(index._posting_lens) == [len(p) for p in index._postings]
+
+    for i in range(3000):
+        idx.add(f"r{i}", names=[f"Samir Haddad{'x' * (i % 5)}", "سمير حداد"])
+    assert counts_agree(idx)
+    for i in range(0, 3000, 2):
+        idx.remove(f"r{i}")  # enough removals to compact the postings
+    assert idx._compactions > 0 and counts_agree(idx)
+    idx.add("r1", names=["Karim Mansour Haddad"])  # an update: removed, then added with new parts
+    path = tmp_path / "persons.snap"
+    idx.save(path)
+    loaded = PersonIndex.load(path)
+    assert counts_agree(idx) and counts_agree(loaded)
+
+
 def test_save_load_round_trip(tmp_path: Path) -> None:
     idx = make()
     idx.remove("rec-3")

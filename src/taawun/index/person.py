@@ -24,7 +24,7 @@ import numpy as np
 from taawun.index.records import Record as _Record
 from taawun.index.records import RecordTable
 from taawun.index.vocab import Vocabulary
-from taawun.names import DEFAULT_THRESHOLD, analyse_name, compare
+from taawun.names import DEFAULT_THRESHOLD, compare
 from taawun.names.attributes import (
     PartialDate,
     combine,
@@ -128,6 +128,7 @@ class PersonIndex:
         self._vocab = Vocabulary()
         self._by_part: dict[tuple[str, tuple[str, ...]], int] = {}  # segmented part -> token id
         self._postings: list[array] = []  # token id -> entry ids
+        self._posting_lens: array = array("q")  # token id -> len(self._postings[tid]), read in bulk by `_sources`
         self._entry_rec: array = array("i")  # entry id -> internal record id (-1 = removed)
         # entry id -> its token ids, stored flat: tokens of entry e are
         # _tok_flat[_tok_start[e] : _tok_start[e + 1]] (a sentinel closes the last entry)
@@ -175,6 +176,7 @@ class PersonIndex:
                     continue
                 while len(self._postings) < len(self._vocab):
                     self._postings.append(array("i"))
+                    self._posting_lens.append(0)
                 eid = len(self._tok_start) - 1
                 self._tok_flat.extend(tids)
                 self._tok_start.append(len(self._tok_flat))
@@ -183,6 +185,7 @@ class PersonIndex:
                 self._entry_w.append(sum(self._vocab.tokens[t].weight for t in tids))
                 for tid in set(tids):
                     self._postings[tid].append(eid)
+                    self._posting_lens[tid] += 1
                 made[k] = 1
             self._records.append(record_id, names_t, made, first, birth_date,
                                  normalise_nationalities(list(nationalities or ())), sex)
@@ -201,6 +204,18 @@ class PersonIndex:
             if tid is None:
                 tid = self._by_part[key] = self._vocab.intern(analyse_part(part))
             out.append(tid)
+        return tuple(out)
+
+    def _query_tokens(self, name: str) -> tuple[Token, ...]:
+        """`analyse_name(name)`, taking each part the index already holds from its vocabulary: a worker
+        started from a snapshot has analysed none of them itself, and a traveller's parts are nearly all
+        known (the analysis is the same but for `source`, which no score reads; explanations are made
+        from the names' text)."""
+        toks = self._vocab.tokens
+        out = []
+        for part in segment(name):
+            tid = self._by_part.get((part.script, part.forms))
+            out.append(toks[tid] if tid is not None else analyse_part(part))
         return tuple(out)
 
     def _entry_tids(self, eid: int) -> array:
@@ -226,6 +241,7 @@ class PersonIndex:
         for tid, plist in enumerate(self._postings):
             if plist:
                 self._postings[tid] = array("i", (e for e in plist if self._entry_rec[e] >= 0))
+                self._posting_lens[tid] = len(self._postings[tid])
         self._dead_entries = 0
         self._compactions += 1
         self._blocks.clear()  # their rows follow the postings' old order
@@ -297,7 +313,7 @@ class PersonIndex:
         floor ranks likely names; it does not promise every weak one).
         """
         total = sum(t.weight for t in qtoks)
-        postings = self._postings
+        most = (1.0 - min(floors)) * total + 1e-9  # the slack the lowest floor needs
         generation = (len(self._entry_rec), self._compactions)  # postings change only by these
         # per part: options (slack, cost, level), cumulative from the highest level down
         front: list[tuple[float, int, tuple[tuple[int, float], ...]]] = [(0.0, 0, ())]
@@ -308,26 +324,32 @@ class PersonIndex:
                 continue
             by_level = part.costs.get(generation)
             if by_level is None:  # postings read per level: each similar part counts at the highest level it reaches
-                lens = np.fromiter(map(len, map(postings.__getitem__, tids.tolist())), dtype=np.int64, count=len(tids))
+                lens = np.frombuffer(self._posting_lens, dtype=np.int64).take(tids)
                 level = len(_LEVELS) - np.searchsorted(_LEVELS_RISING, sims, side="right")
                 counted = np.bincount(level, weights=lens, minlength=len(_LEVELS) + 1)[: len(_LEVELS)]
                 by_level = counted.astype(np.int64).tolist()
                 part.costs.clear()
                 part.costs[generation] = by_level
-            options = []
+            options: list[tuple[float, int, float]] = []
             cost = 0
             for k, h in enumerate(_LEVELS):
                 cost += by_level[k]
-                options.append(((1.0 - h) * w, cost, h))
-            grown = list(front)
+                if options and options[-1][1] == cost:  # a lower level at no extra cost: more slack, same price
+                    options[-1] = ((1.0 - h) * w, cost, h)
+                else:
+                    options.append(((1.0 - h) * w, cost, h))
+            # (cost, -slack, order made, slack, levels): sorted as is, cheapest first, ties in the order made
+            grown = [(c, -slack, n, slack, chosen) for n, (slack, c, chosen) in enumerate(front)]
             for slack, c, chosen in front:
                 for ds, dc, h in options:
-                    grown.append((slack + ds, c + dc, (*chosen, (i, h))))
-            grown.sort(key=lambda x: (x[1], -x[0]))
+                    grown.append((c + dc, -(slack + ds), len(grown), slack + ds, (*chosen, (i, h))))
+            grown.sort()
             front = []
-            for entry in grown:  # keep only combinations that buy more slack than every cheaper one
-                if not front or entry[0] > front[-1][0] + 1e-12:
-                    front.append(entry)
+            for c, _, _, slack, chosen in grown:  # keep only combinations that buy more slack than every cheaper one
+                if not front or slack > front[-1][0] + 1e-12:
+                    front.append((slack, c, chosen))
+                    if slack > most:  # enough for every floor: what costs more, and all it leads to, is never chosen
+                        break
         out: list[tuple[list[int], list[int] | None]] = []
         for floor in floors:  # the front does not depend on the floor: one per query serves every floor asked
             need = (1.0 - floor) * total
@@ -590,20 +612,20 @@ class PersonIndex:
         matrix = self._part_matrix()
         id_parts: list[np.ndarray] = []
         birth_parts: list[np.ndarray] = []
-        for tid in sources:
-            plist = self._postings[tid]
-            if not plist:
-                continue
-            ids = np.frombuffer(plist, dtype=np.int32)
-            if len(plist) < _BLOCK_MIN:
-                births = matrix.take(ids, axis=0)[:, _COL_BIRTH]
-                at = np.flatnonzero((births >= year) & (births < year + 10000))
-            else:
-                births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
-                at = self._born_in(tid, births, year)
+        long, short = self._split_sources(sources)
+        for tid in long:
+            ids = np.frombuffer(self._postings[tid], dtype=np.int32)
+            births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
+            at = self._born_in(tid, births, year)
             id_parts.append(ids.take(at))
             birth_parts.append(births.take(at))
             del ids
+        if short:
+            ids = self._joined_postings(short)
+            births = np.frombuffer(self._entry_births, dtype=np.int32).take(ids)
+            at = np.flatnonzero((births >= year) & (births < year + 10000))
+            id_parts.append(ids.take(at))
+            birth_parts.append(births.take(at))
         if not id_parts:
             return np.zeros(0, dtype=np.int32)
         ids, births = np.concatenate(id_parts), np.concatenate(birth_parts)
@@ -772,15 +794,19 @@ class PersonIndex:
         parts (one dense lookup of every vocabulary part's weighted similarity to the query, read
         through the entries' padded part matrix); names whose exact score provably cannot reach what
         they need get -1."""
-        sources = [tid for tid in sources if self._postings[tid]]
-        cand = np.concatenate([np.frombuffer(self._postings[tid], dtype=np.int32) for tid in sources]
-                              + ([] if dated is None else [dated]))
         matrix = self._part_matrix()
-        pieces = [self._posting_rows(tid, matrix) for tid in sources]
+        long, short = self._split_sources(sources)
+        ids = [np.frombuffer(self._postings[tid], dtype=np.int32) for tid in long]
+        pieces = [self._posting_rows(tid, matrix) for tid in long]
+        if short:
+            ids.append(self._joined_postings(short))
+            pieces.append(matrix.take(ids[-1], axis=0))
         if dated is not None:
+            ids.append(dated)
             pieces.append(matrix.take(dated, axis=0))
+        cand = np.concatenate(ids) if len(ids) > 1 else ids[0]
         rows = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
-        del pieces
+        del pieces, ids
         lookup = self._lookup()
         touched = self._fill_lookup(lookup, listed)
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
@@ -815,6 +841,19 @@ class PersonIndex:
         bound = (weighted + unlisted * rest) / np.maximum(total_w, 1e-9)
         approx[(lens == len(qtoks)) & (bound < lowest - 1e-6)] = -1.0
         return cand, approx
+
+    def _split_sources(self, sources: Sequence[int]) -> tuple[list[int], list[int]]:
+        """Source parts with long postings (their rows kept, `_posting_rows`) and the non-empty rest, whose
+        entries are read together: a screening's sources are mostly short postings (a few dozen of them),
+        and one gather for all of them costs less than one each."""
+        postings = self._postings
+        long = [tid for tid in sources if len(postings[tid]) >= _BLOCK_MIN]
+        short = [tid for tid in sources if 0 < len(postings[tid]) < _BLOCK_MIN]
+        return long, short
+
+    def _joined_postings(self, tids: Sequence[int]) -> np.ndarray:
+        """These parts' postings, one after the other, as one array (joined in one C call)."""
+        return np.frombuffer(b"".join([self._postings[tid] for tid in tids]), dtype=np.int32)
 
     def _listed(self, tok: Token, sm: dict[int, float]) -> _Listed:
         """A query part's similar vocabulary parts as arrays, and its rows of the ranking's lookup; kept
@@ -990,7 +1029,7 @@ class PersonIndex:
         with self._lock:
             best: dict[int, tuple[float, int, int]] = {}  # rid -> (name score, query name idx, entry)
             for qi, qname in enumerate(qnames):
-                qtoks = analyse_name(qname)
+                qtoks = self._query_tokens(qname)
                 if not qtoks:
                     continue
                 sims = [self._similar(t) for t in qtoks]
@@ -1094,6 +1133,7 @@ class PersonIndex:
             # the parts already analysed: catching up on the store's changes after a start analyses only new ones
             idx._by_part = dict(zip(state["parts"], state["part_tids"].tolist(), strict=True))
             idx._postings = state["postings"]
+            idx._posting_lens = array("q", map(len, idx._postings))
             idx._entry_rec = state["entry_rec"]
             idx._tok_flat = state["tok_flat"]
             idx._tok_start = state["tok_start"]
