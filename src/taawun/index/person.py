@@ -756,7 +756,8 @@ class PersonIndex:
             acc[all_ids] = 0.0
         del ids  # release the buffer views before postings can grow again
         total_w = self._total_weights(qtoks, all_ids)
-        return all_ids, self._approx(all_ids, sums[:, 0], sums[:, 1], total_w, self._date_effects(qdate, all_ids))
+        rest = np.maximum(total_w - sums[:, 1], 0.0)
+        return all_ids, self._approx(all_ids, sums[:, 0], sums[:, 1], rest, self._date_effects(qdate, all_ids))
 
     def _total_weights(self, qtoks: Sequence[Token], cand: np.ndarray) -> np.ndarray:
         """Per candidate: the query's and the entry's part weights together."""
@@ -768,12 +769,12 @@ class PersonIndex:
             return None
         return date_effects(qdate, np.frombuffer(self._entry_births, dtype=np.int32).take(cand))
 
-    def _approx(self, cand: np.ndarray, weighted: np.ndarray, matched: np.ndarray, total_w: np.ndarray,
+    def _approx(self, cand: np.ndarray, weighted: np.ndarray, matched: np.ndarray, rest: np.ndarray,
                 effect: np.ndarray | None) -> np.ndarray:
         """Approximate scores from each candidate's weighted similarity and weight over its listed pairs,
         in the score's shape (matched weight in full, the rest left over on either side at ALPHA),
         moved by the birth date as `combine` will move it; removed entries get -1."""
-        approx = weighted / np.maximum(matched + ALPHA * np.maximum(total_w - matched, 0.0), 1e-9)
+        approx = weighted / np.maximum(matched + ALPHA * rest, 1e-9)
         if effect is not None:  # among many alike names, the one born that day is the likely one
             approx = np.where(effect >= 0, approx + (1 - approx) * effect, approx * (1 + effect))
         if self._dead_entries:  # only then can postings still hold removed entries (`_compact`)
@@ -812,21 +813,21 @@ class PersonIndex:
         # per candidate: (sim * weight, weight) over its listed pairs, as one complex sum over its matrix
         # row; `take` and a sum written out per column run several times faster than fancy indexing
         # and a reduction over the short axis
-        summed = lookup.take(rows[:, 0])
-        for col in range(1, _WIDTH):
-            summed += lookup.take(rows[:, col])
         shape = rows[:, _COL_SHAPE]
         lens = shape & 255
+        summed = lookup.take(rows[:, 0])
+        for col in range(1, min(_WIDTH, int(lens.max()))):  # columns past the longest name only pad
+            summed += lookup.take(rows[:, col])
         wide = np.flatnonzero(lens > _WIDTH)
         if len(wide):  # names of more parts than the matrix holds: the rest from the flat lists
             self._add_beyond_width(summed, cand, wide, lookup)
         lookup[touched] = 0.0
         weighted, matched = summed.real, summed.imag
         total_w = sum(t.weight for t in qtoks) + rows[:, _COL_WEIGHT].view(np.float32)
-        effect = None if qdate is None else date_effects(qdate, rows[:, _COL_BIRTH])
+        effect = None if qdate is None else date_effects(qdate, np.ascontiguousarray(rows[:, _COL_BIRTH]))
         del rows
-        approx = self._approx(cand, weighted, matched, total_w, effect)
         rest = np.maximum(total_w - matched, 0.0)
+        approx = self._approx(cand, weighted, matched, rest, effect)
         lowest: np.ndarray | np.float32 = np.float32(floor)  # the name score each candidate needs
         if effect is not None and undated_floor > floor:  # where the date does not help, the undated floor
             lowest = np.where(effect <= 0, np.float32(undated_floor), np.float32(floor))
