@@ -350,9 +350,43 @@ def rss_mib(pid: int) -> float:
 
 
 def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system, all threads) of a process so far."""
+    """CPU seconds (user + system, all threads) of a process so far, with its children's once reaped (a
+    passenger list's search helper, services.batch_search)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def helper_memory(pid: int, every_s: float = 1.0) -> Iterator[dict[str, Any]]:
+    """While the block runs, the worker's RSS and its children's (the batch helper's) RSS and unique memory
+    (USS: the pages copy-on-write gave it a copy of; the rest it shares with the worker): the peaks."""
+    import threading
+
+    import psutil
+
+    peaks: dict[str, Any] = {"worker_rss_mib": 0.0, "helper_rss_mib": 0.0, "helper_uss_mib": 0.0, "helpers_seen": 0}
+    stop = threading.Event()
+    seen: set[int] = set()
+
+    def sample() -> None:
+        worker = psutil.Process(pid)
+        while not stop.wait(every_s):
+            with contextlib.suppress(psutil.Error):
+                peaks["worker_rss_mib"] = max(peaks["worker_rss_mib"], mib(worker.memory_info().rss))
+                for child in worker.children():
+                    seen.add(child.pid)
+                    info = child.memory_full_info()
+                    peaks["helper_rss_mib"] = max(peaks["helper_rss_mib"], mib(info.rss))
+                    peaks["helper_uss_mib"] = max(peaks["helper_uss_mib"], mib(info.uss))
+            peaks["helpers_seen"] = len(seen)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peaks
+    finally:
+        stop.set()
+        thread.join()
 
 
 def with_cpu(pids: Sequence[int], phase: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -765,7 +799,10 @@ def main() -> None:
             result["document_sequential"] = with_cpu(pids, sequential, b, "/api/v1/screen/document", q_seq_docs,
                                                      screener)
             per_traveller_ms = result["person_sequential"]["latency_ms"]["p50"]
-            result["batch"] = with_cpu(pids, passenger_list, a, screener, q_batch, per_traveller_ms, args.batch_cap)
+            with helper_memory(pa.pid) as memory:
+                result["batch"] = with_cpu(pids, passenger_list, a, screener, q_batch, per_traveller_ms,
+                                           args.batch_cap)
+            result["batch"]["memory"] = memory
             log(f"batch: {result['batch']}")
             result["propagation"] = propagation(a, b, officer, screener, wl, args.repeats, rng)
             result["rss_mib_end"] = [rss_mib(pa.pid), rss_mib(pb.pid)]

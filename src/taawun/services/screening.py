@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -14,6 +15,7 @@ from taawun.access.policy import require
 from taawun.access.screening import Candidate, Disclosed, Screening, disclose, disclose_many
 from taawun.domain.models import DocumentQuery, TravellerQuery
 from taawun.names import DEFAULT_THRESHOLD
+from taawun.services import batch_search
 from taawun.services.records import view
 from taawun.services.screening_index import ScreeningIndex
 from taawun.store.db import quick_read
@@ -147,19 +149,23 @@ def screen_traveller(engine: Engine, actor: Actor, index: ScreeningIndex, travel
 
 def screen_batch(engine: Engine, actor: Actor, index: ScreeningIndex,
                  travellers: Sequence[TravellerQuery]) -> Iterator[dict[str, Any]]:
-    """Results in the travellers' order; disclosed (and committed) DISCLOSE_CHUNK travellers at a time."""
+    """Results in the travellers' order; disclosed (and committed) DISCLOSE_CHUNK travellers at a time.
+
+    The searches are spread over two processes (services.batch_search) once the index is current; the
+    disclosure, with everything it reads and writes, stays here, chunk by chunk in the list's order."""
     require(actor, "screen")
     refresh(engine, index)
-    searched: dict[str, list[Candidate]] = {}  # a traveller listed twice is searched once
-    for start in range(0, len(travellers), DISCLOSE_CHUNK):
-        chunk = travellers[start:start + DISCLOSE_CHUNK]
-        found = []
-        for traveller in chunk:
-            key = traveller.model_dump_json(include=_SEARCHED)
-            if key not in searched:
-                searched[key] = traveller_candidates(index, traveller)
-            found.append(list(searched[key]))
-        yield from run_grouped(engine, _chunk_writer(actor, chunk, found))
+    slots: dict[str, int] = {}  # a traveller listed twice is searched once
+    where = [slots.setdefault(t.model_dump_json(include=_SEARCHED), len(slots)) for t in travellers]
+    unique = [travellers[0]] * len(slots)
+    for traveller, slot in zip(travellers, where, strict=True):
+        unique[slot] = traveller
+    with batch_search.searching(unique, partial(traveller_candidates, index), index.locks()) as searcher:
+        for start in range(0, len(travellers), DISCLOSE_CHUNK):
+            chunk = travellers[start:start + DISCLOSE_CHUNK]
+            slots_of_chunk = where[start:start + DISCLOSE_CHUNK]
+            found = searcher.upto(max(slots_of_chunk) + 1)
+            yield from run_grouped(engine, _chunk_writer(actor, chunk, [list(found[k]) for k in slots_of_chunk]))
 
 
 _SEARCHED = {"names", "birth_date", "nationalities", "sex", "documents"}  # what the index is asked

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import threading
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,13 @@ class ScreeningIndex:
             documents = [(data["number"], data.get("country"))]
         for number, country in documents:
             self.documents.add(record_id, number=number, country=country)
+
+    def locks(self) -> list[AbstractContextManager[object]]:
+        """Every lock the index's users take, outermost first: held together, no other thread is inside the
+        index (searching or changing it), e.g. across a fork whose child then searches it (batch_search).
+        The person and document indexes guard themselves with their own lock (``_lock``); a public
+        accessor for it is the index package's to add."""
+        return [self._lock, self.persons._lock, self.documents._lock]
 
     # --- snapshots -------------------------------------------------------------------------
     def finalize(self) -> None:
