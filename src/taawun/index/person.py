@@ -613,16 +613,26 @@ class PersonIndex:
         id_parts: list[np.ndarray] = []
         birth_parts: list[np.ndarray] = []
         long, short = self._split_sources(sources)
+        # the commonest parts' namesakes of that year by binary search in their sorted dates; the others'
+        # dates read in one sweep (their kept rows, then the short postings' entries), since one numpy call
+        # per posting costs more than the reading at a few hundred entries each
+        scanned = [tid for tid in long if len(self._postings[tid]) < _BIRTH_SORT_MIN]
         for tid in long:
+            if len(self._postings[tid]) < _BIRTH_SORT_MIN:
+                continue
             ids = np.frombuffer(self._postings[tid], dtype=np.int32)
             births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
             at = self._born_in(tid, births, year)
             id_parts.append(ids.take(at))
             birth_parts.append(births.take(at))
             del ids
-        if short:
-            ids = self._joined_postings(short)
-            births = np.frombuffer(self._entry_births, dtype=np.int32).take(ids)
+        if scanned or short:
+            ids = self._joined_postings(scanned + short)
+            pieces = [self._posting_rows(tid, matrix)[:, _COL_BIRTH] for tid in scanned]
+            if short:
+                kept = sum(len(self._postings[tid]) for tid in scanned)
+                pieces.append(np.frombuffer(self._entry_births, dtype=np.int32).take(ids[kept:]))
+            births = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
             at = np.flatnonzero((births >= year) & (births < year + 10000))
             id_parts.append(ids.take(at))
             birth_parts.append(births.take(at))
