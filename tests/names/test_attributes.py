@@ -18,6 +18,18 @@ def test_date_effects_match_date_agreement_for_every_pair_of_precisions() -> Non
         assert np.allclose(got, want), (query, list(zip(DATES, got.tolist(), want, strict=True)))
 
 
+def test_date_effects_far_from_the_query_year_and_in_either_integer_width() -> None:
+    """Dates two years or more before or after the query's (where a range check could wrap), unknown
+    dates, and packed arrays of 32 or 64 bits all agree with `date_agreement`."""
+    dates = [None, PartialDate(1900, None, None), PartialDate(1978, 12, 31), PartialDate(1979, 1, 1),
+             PartialDate(1980, 6, 1), PartialDate(1981, 12, 31), PartialDate(1982, 1, 1), PartialDate(2030, 5, 3)]
+    for query in (PartialDate(1980, None, None), PartialDate(1980, 5, 3), PartialDate(1901, 1, 1)):
+        want = [_DATE_EFFECT[date_agreement(query, d)] for d in dates]
+        for dtype in (np.int32, np.int64):
+            got = date_effects(query, np.array([pack_date(d) for d in dates], dtype=dtype))
+            assert np.allclose(got, want), (query, dtype, got.tolist(), want)
+
+
 def test_swapped_day_and_month_and_partial_dates() -> None:
     assert date_agreement(parse_date("1980-05-03"), parse_date("03/05/1980")) == "exact"  # DD/MM/YYYY
     assert date_agreement(parse_date("1980-05-03"), parse_date("1980-03-05")) == "swapped"
