@@ -211,6 +211,12 @@ class DocumentIndex:
             return [DocumentHit(self._record_id(s), num, self._countries[c])
                     for c, s in self._rows_of(h) if (want is None or c == want) and self._is_alive(s)]
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every read and change of the index takes: while a caller holds it, no other thread is
+        inside the index (a process forked then gets a consistent copy to search)."""
+        return self._lock
+
     def __len__(self) -> int:
         return self._alive_count
 

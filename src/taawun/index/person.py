@@ -261,6 +261,12 @@ class PersonIndex:
             self._prepare_blocks()
             self._lookup()
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every read and change of the index takes: while a caller holds it, no other thread is
+        inside the index (a process forked then gets a consistent copy to search)."""
+        return self._lock
+
     def __len__(self) -> int:
         return len(self._rid)
 

@@ -106,10 +106,8 @@ class ScreeningIndex:
 
     def locks(self) -> list[AbstractContextManager[object]]:
         """Every lock the index's users take, outermost first: held together, no other thread is inside the
-        index (searching or changing it), e.g. across a fork whose child then searches it (batch_search).
-        The person and document indexes guard themselves with their own lock (``_lock``); a public
-        accessor for it is the index package's to add."""
-        return [self._lock, self.persons._lock, self.documents._lock]
+        index (searching or changing it), e.g. across a fork whose child then searches it (batch_search)."""
+        return [self._lock, self.persons.lock, self.documents.lock]
 
     # --- snapshots -------------------------------------------------------------------------
     def finalize(self) -> None:
