@@ -78,13 +78,13 @@ def test_removed_records_never_returned_after_many_removals() -> None:
 
 
 def test_posting_counts_read_by_the_source_choice_follow_adds_compaction_and_snapshots(tmp_path: Path) -> None:
-    """The source choice prices each part by its postings' length, read from a column kept beside them: if
-    the column drifted, screenings would read far more candidates than the bound needs (same results, slower),
-    which no result-level test would show."""
+    """The source choice prices each part by its postings' length, counted from the entries added since it
+    last looked: if the count drifted, screenings would read far more candidates than the bound needs (same
+    results, slower), which no result-level test would show."""
     idx = PersonIndex()
 
     def counts_agree(index: PersonIndex) -> bool:
-        return list(index._posting_lens) == [len(p) for p in index._postings]
+        return index._posting_lengths().tolist() == [len(p) for p in index._postings]
 
     for i in range(3000):
         idx.add(f"r{i}", names=[f"Samir Haddad{'x' * (i % 5)}", "سمير حداد"])
@@ -93,6 +93,8 @@ def test_posting_counts_read_by_the_source_choice_follow_adds_compaction_and_sna
         idx.remove(f"r{i}")  # enough removals to compact the postings
     assert idx._compactions > 0 and counts_agree(idx)
     idx.add("r1", names=["Karim Mansour Haddad"])  # an update: removed, then added with new parts
+    idx.add("r2", names=["Haddad Samir Haddad", "حداد حداد"])  # a part twice in one name: one posting each
+    assert counts_agree(idx)  # counted from the few entries added since the last look
     path = tmp_path / "persons.snap"
     idx.save(path)
     loaded = PersonIndex.load(path)
