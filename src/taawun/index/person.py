@@ -623,9 +623,10 @@ class PersonIndex:
         # the commonest parts' namesakes of that year by binary search in their sorted dates; the others'
         # dates read in one sweep (their kept rows, then the short postings' entries), since one numpy call
         # per posting costs more than the reading at a few hundred entries each
-        scanned = [tid for tid in long if len(self._postings[tid]) < _BIRTH_SORT_MIN]
+        scanned: list[int] = []
         for tid in long:
             if len(self._postings[tid]) < _BIRTH_SORT_MIN:
+                scanned.append(tid)
                 continue
             ids = np.frombuffer(self._postings[tid], dtype=np.int32)
             births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
@@ -649,16 +650,14 @@ class PersonIndex:
         return ids[date_effects(qdate, births) > 0]
 
     def _born_in(self, tid: int, births: np.ndarray, year: int) -> np.ndarray:
-        """Positions (ascending) in part tid's long posting of the entries born in `year` (packed as
-        year * 10000), given their births in posting order. A very common part keeps its dates sorted
-        (`_sort_births`), so a dated screening of Mohammed reads the few born that year by binary
-        search, not every namesake's date; entries added since the sort are read one by one until
-        they are many."""
+        """Positions (ascending) in part tid's posting (of _BIRTH_SORT_MIN entries or more) of the entries
+        born in `year` (packed as year * 10000), given their births in posting order. Such a common part
+        keeps its dates sorted (`_sort_births`), so a dated screening of Mohammed reads the few born that
+        year by binary search, not every namesake's date; entries added since the sort are read one by
+        one until they are many."""
         n = len(births)
         kept = self._birth_orders.get(tid)
         if kept is None or (n - len(kept[0])) * 8 > n:
-            if n < _BIRTH_SORT_MIN:
-                return np.flatnonzero((births >= year) & (births < year + 10000))
             kept = self._sort_births(tid, births)
         by_birth, sorted_births = kept
         lo, hi = np.searchsorted(sorted_births, (year, year + 10000))
