@@ -103,3 +103,51 @@ def test_long_names_among_many_namesakes_are_found() -> None:
         hits = idx.search(names=[query], limit=5, min_total=DEFAULT_THRESHOLD)
         assert hits and hits[0].record_id == "long", query
         assert hits[0].score == idx.search(names=[query], limit=500)[0].score
+
+
+@pytest.mark.parametrize("merge_after", [10**9, 40])
+def test_dated_screening_follows_adds_removals_and_compaction(monkeypatch: pytest.MonkeyPatch,
+                                                              merge_after: int) -> None:
+    """The dated reads' (part, birth date) index is made at a search and must then follow the index: records
+    added since (read one by one, or merged in once many), removed ones, and a compaction. Samir Haddou is
+    reached only through the date's own sources (see the test above), so only that index can find him."""
+    import taawun.index.person as person_module
+
+    monkeypatch.setattr(person_module, "MERGE_AFTER", merge_after)
+    rng = random.Random(9)
+    live: dict[str, dict[str, object]] = {}
+    grown = PersonIndex()
+
+    def add(rid: str, name: str, born: str) -> None:
+        live[rid] = {"names": [name], "birth_date": born}
+        grown.add(rid, names=[name], birth_date=born)
+
+    def filler(i: int) -> None:  # Samir is common, Haddad rare
+        add(f"s{i}", f"Samir {rng.choice(LAST[:5])} {rng.choice(FIRST)}", rng.choice(["1970-01-01", "1985-07-09"]))
+
+    def screen(idx: PersonIndex) -> set[str]:
+        return {h.record_id for h in idx.search(names=["Samir Haddad"], birth_date="1980-05-01", limit=50,
+                                                 min_total=DEFAULT_THRESHOLD)}
+
+    for i in range(1600):
+        filler(i)
+    add("haddad", "Samir Haddad", "1990-02-02")
+    assert screen(grown) == set()  # the index of birth dates is made now
+    for k in range(4):
+        add(f"same-day-{k}", "Samir Haddou", "1980-05-01")
+        add(f"other-day-{k}", "Samir Haddou", "1981-09-09")
+    want = {f"same-day-{k}" for k in range(4)}
+    assert screen(grown) == want  # added since: read one by one (or merged in)
+    for i in range(1600, 1700):
+        filler(i)
+    assert screen(grown) == want
+    for rid in ["same-day-0", "same-day-1"] + [f"s{i}" for i in rng.sample(range(1700), 1100)]:
+        grown.remove(rid)  # more than a third: the postings are compacted
+        del live[rid]
+    assert screen(grown) == {"same-day-2", "same-day-3"}
+    add("same-day-4", "Samir Haddou", "1980-05-01")
+    assert screen(grown) == {"same-day-2", "same-day-3", "same-day-4"}
+    fresh = PersonIndex()
+    for rid, rec in live.items():
+        fresh.add(rid, **rec)  # type: ignore[arg-type]
+    assert screen(fresh) == screen(grown)

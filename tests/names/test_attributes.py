@@ -4,7 +4,15 @@ import itertools
 
 import numpy as np
 
-from taawun.names.attributes import _DATE_EFFECT, PartialDate, date_agreement, date_effects, pack_date, parse_date
+from taawun.names.attributes import (
+    _DATE_EFFECT,
+    PartialDate,
+    date_agreement,
+    date_effects,
+    lifting_births,
+    pack_date,
+    parse_date,
+)
 
 DATES = [None] + [PartialDate(y, m, d) for y in (1979, 1980, 1981) for m in (None, 3, 5) for d in (None, 3, 5)
                   if not (m is None and d is not None)]
@@ -38,3 +46,27 @@ def test_swapped_day_and_month_and_partial_dates() -> None:
     assert date_agreement(parse_date("1980"), parse_date("1981-03-05")) == "near_year"
     assert date_agreement(parse_date("1980-03-05"), parse_date("1981-03-05")) == "mismatch"
     assert all(isinstance(x, PartialDate) for x in itertools.islice(DATES[1:], 3))
+
+
+# every month and day (and a day-first date read as month 13 or more), with or without the day, in one year
+EVERY_DAY = [PartialDate(1980)] + [PartialDate(1980, m, d) for m in (*range(1, 14), 31) for d in (None, *range(1, 32))]
+
+
+def test_date_effects_match_date_agreement_for_every_month_and_day() -> None:
+    packed = np.array([0, *(pack_date(d) for d in EVERY_DAY)], dtype=np.int32)
+    for query in EVERY_DAY:
+        want = [_DATE_EFFECT["unknown"]] + [_DATE_EFFECT[date_agreement(query, d)] for d in EVERY_DAY]
+        assert np.array_equal(date_effects(query, packed), np.array(want, dtype=np.float32)), query
+
+
+def test_lifting_births_are_exactly_the_dates_whose_effect_lifts() -> None:
+    """An index reads only these ranges of packed dates for a dated screening: they must hold every date
+    that lifts a score (a missed one is a missed hit) and no other, for every precision of the query."""
+    packed = np.arange(19790000, 19820000, dtype=np.int32)  # also impossible dates: month 0 with a day, day 99
+    for query in EVERY_DAY:
+        ranges = lifting_births(query)
+        assert all(a < b for a, b in ranges) and all(b < a for (_, b), (a, _) in itertools.pairwise(ranges))
+        inside = np.zeros(len(packed), dtype=np.bool_)
+        for a, b in ranges:
+            inside |= (packed >= a) & (packed < b)
+        assert np.array_equal(inside, date_effects(query, packed) > 0), query

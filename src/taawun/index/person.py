@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from taawun.index.births import MERGE_AFTER, BirthIndex
 from taawun.index.records import Record as _Record
 from taawun.index.records import RecordTable
 from taawun.index.vocab import Vocabulary
@@ -29,6 +30,7 @@ from taawun.names.attributes import (
     PartialDate,
     combine,
     date_effects,
+    lifting_births,
     lowest_name_score,
     normalise_nationalities,
     pack_date,
@@ -68,7 +70,7 @@ _WIDTH = 6  # parts per entry held in the part matrix (longer names read the res
 _COL_WEIGHT, _COL_SHAPE, _COL_BIRTH = _WIDTH, _WIDTH + 1, _WIDTH + 2
 _ROW = _WIDTH + 3
 _BLOCK_MIN = 128  # postings at least this long keep a copy of their entries' rows, in posting order
-_BIRTH_SORT_MIN = 2048  # ... and at least this long, their entries' birth dates sorted
+_BIRTH_SORT_MIN = 2048  # dated reads meet these postings' entries first (see `_dated`)
 
 
 class _Listed(NamedTuple):
@@ -150,7 +152,7 @@ class PersonIndex:
         self._matrix = np.zeros((0, _ROW), dtype=np.int32)
         self._matrix_rows = 0
         self._blocks: dict[int, tuple[np.ndarray, int]] = {}  # long postings' rows in posting order, rows filled
-        self._birth_orders: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # see `_born_in`
+        self._births: BirthIndex | None = None  # see `_dated`
         self._initials = np.zeros(0, dtype=np.bool_)
         self._weights = np.zeros(0, dtype=np.float64)
         self._listed_cache: dict[tuple[str, tuple[str, ...], float], _Listed] = {}
@@ -246,7 +248,7 @@ class PersonIndex:
         self._dead_entries = 0
         self._compactions += 1
         self._blocks.clear()  # their rows follow the postings' old order
-        self._birth_orders.clear()
+        self._births = None  # it still lists the dropped entries
 
     def finalize(self) -> None:
         """Prepare the vocabulary's similar-part lists after a bulk load (optional, but call it before
@@ -614,64 +616,28 @@ class PersonIndex:
         return False
 
     def _dated(self, sources: Sequence[int], qdate: PartialDate) -> np.ndarray:
-        """The entries in these parts' postings whose record's birth date agrees with `qdate` at all."""
-        year = qdate.year * 10000  # every agreement that lifts a score is within the same year
-        matrix = self._part_matrix()
-        id_parts: list[np.ndarray] = []
-        birth_parts: list[np.ndarray] = []
+        """The entries in these parts' postings whose record's birth date agrees with `qdate` at all (read as
+        the few ranges of dates that do, `lifting_births`), each once per source it has. They come in source
+        order (long postings first, those of _BIRTH_SORT_MIN entries or more before the others), each
+        source's in posting order: the order in which ties of the ranking have always been met."""
         long, short = self._split_sources(sources)
-        # the commonest parts' namesakes of that year by binary search in their sorted dates; the others'
-        # dates read in one sweep (their kept rows, then the short postings' entries), since one numpy call
-        # per posting costs more than the reading at a few hundred entries each
-        scanned: list[int] = []
-        for tid in long:
-            if len(self._postings[tid]) < _BIRTH_SORT_MIN:
-                scanned.append(tid)
-                continue
-            ids = np.frombuffer(self._postings[tid], dtype=np.int32)
-            births = self._posting_rows(tid, matrix)[:, _COL_BIRTH]
-            at = self._born_in(tid, births, year)
-            id_parts.append(ids.take(at))
-            birth_parts.append(births.take(at))
-            del ids
-        if scanned or short:
-            ids = self._joined_postings(scanned + short)
-            pieces = [self._posting_rows(tid, matrix)[:, _COL_BIRTH] for tid in scanned]
-            if short:
-                kept = sum(len(self._postings[tid]) for tid in scanned)
-                pieces.append(np.frombuffer(self._entry_births, dtype=np.int32).take(ids[kept:]))
-            births = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
-            at = np.flatnonzero((births >= year) & (births < year + 10000))
-            id_parts.append(ids.take(at))
-            birth_parts.append(births.take(at))
-        if not id_parts:
-            return np.zeros(0, dtype=np.int32)
-        ids, births = np.concatenate(id_parts), np.concatenate(birth_parts)
-        return ids[date_effects(qdate, births) > 0]
+        postings = self._postings
+        order = [tid for tid in long if len(postings[tid]) >= _BIRTH_SORT_MIN]
+        order += [tid for tid in long if len(postings[tid]) < _BIRTH_SORT_MIN] + short
+        ids, ranks = self._birth_index().born_in(order, lifting_births(qdate), self._tok_flat, self._tok_start,
+                                                 self._entry_births, len(postings))
+        return ids.take(np.argsort(ranks.astype(np.int64) << 32 | ids))
 
-    def _born_in(self, tid: int, births: np.ndarray, year: int) -> np.ndarray:
-        """Positions (ascending) in part tid's posting (of _BIRTH_SORT_MIN entries or more) of the entries
-        born in `year` (packed as year * 10000), given their births in posting order. Such a common part
-        keeps its dates sorted (`_sort_births`), so a dated screening of Mohammed reads the few born that
-        year by binary search, not every namesake's date; entries added since the sort are read one by
-        one until they are many."""
-        n = len(births)
-        kept = self._birth_orders.get(tid)
-        if kept is None or (n - len(kept[0])) * 8 > n:
-            kept = self._sort_births(tid, births)
-        by_birth, sorted_births = kept
-        lo, hi = np.searchsorted(sorted_births, (year, year + 10000))
-        at = np.sort(by_birth[lo:hi])
-        sorted_n = len(by_birth)
-        if sorted_n < n:  # positions after the sorted ones: already in ascending order after them
-            tail = births[sorted_n:]
-            at = np.concatenate([at, np.flatnonzero((tail >= year) & (tail < year + 10000)) + sorted_n])
-        return at
-
-    def _sort_births(self, tid: int, births: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        by_birth = np.argsort(births).astype(np.int32)  # ties in any order: a year's positions are sorted on use
-        kept = self._birth_orders[tid] = (by_birth, births.take(by_birth))
-        return kept
+    def _birth_index(self) -> BirthIndex:
+        """The (part, birth date) index of the dated reads, made on first use after a load or a compaction and
+        kept up to date with the entries added since (`BirthIndex`)."""
+        births = self._births
+        if births is None:
+            births = self._births = BirthIndex.of_postings(self._postings, self._entry_births,
+                                                           len(self._tok_start) - 1)
+        elif births.pending(self._tok_start) > MERGE_AFTER:
+            births = self._births = births.merged(self._tok_flat, self._tok_start, self._entry_births)
+        return births
 
     def _candidates(
         self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int,
@@ -1018,9 +984,9 @@ class PersonIndex:
         matrix = self._part_matrix()
         for tid, plist in enumerate(self._postings):
             if len(plist) >= _BLOCK_MIN:
-                rows = self._posting_rows(tid, matrix)
-                if len(plist) >= _BIRTH_SORT_MIN:
-                    self._sort_births(tid, np.ascontiguousarray(rows[:, _COL_BIRTH]))
+                self._posting_rows(tid, matrix)
+        self._births = None
+        self._birth_index()
 
     def _initial_flags(self) -> np.ndarray:
         """Per vocabulary part: whether it is an initial (its unlisted likenesses reach INITIAL_SIM)."""

@@ -86,28 +86,70 @@ def date_effects(query: PartialDate, packed: np.ndarray) -> np.ndarray:
     """`combine`'s birth-date effect of `query` against many packed dates at once (`date_agreement`
     vectorised): an index ranks thousands of namesakes by it before scoring a few exactly.
 
-    Over the whole array only comparisons run (a year is a range of packed values); month and day
-    are unpacked for the few dates within a year of the query's."""
+    Over the whole array only a subtraction and comparisons run (the three years around the query's are
+    one range of packed values); month and day are looked at for the few dates in it. With the query's
+    precision fixed, `date_agreement`'s cases within its year are a few packed month-day values (the
+    month alone, the day, the swapped day) or a test of the month, each one comparison: a dated
+    screening calls this on every candidate, and on some hundred dates per new date (`lifting_births`)."""
     e = _DATE_EFFECT
     out = np.full(len(packed), e["mismatch"], dtype=np.float32)
     out[packed == 0] = e["unknown"]
     y0 = query.year * 10000
     qm, qd = query.month or 0, query.day or 0
-    near = np.flatnonzero(((packed >= y0 - 10000) & (packed < y0)) | ((packed >= y0 + 10000) & (packed < y0 + 20000)))
-    if near.size:  # a year apart: no evidence either way when either side lacks the month
-        out[near] = np.where((qm == 0) | (packed[near] % 10000 < 100), e["near_year"], e["mismatch"])
-    same = np.flatnonzero((packed >= y0) & (packed < y0 + 10000))
-    if same.size:
-        md = packed[same] - y0
-        month, day = md // 100, md % 100
-        no_month = (month == 0) | (qm == 0)
-        no_day = (day == 0) | (qd == 0)
-        same_month = month == qm
-        cases = [no_month, no_day & same_month, no_day & (day == 0) & (qd == 0), no_day, same_month & (day == qd),
-                 (month == qd) & (day == qm)]
-        values = [e["year"], e["year_month"], e["year"], e["mismatch"], e["exact"], e["swapped"]]
-        out[same] = np.select(cases, values, e["mismatch"])
+    rel = packed - (y0 - 10000)  # the year before the query's, its year and the year after: 0 <= rel < 30000
+    window = np.flatnonzero((rel >= 0) & (rel < 30000))
+    if not window.size:
+        return out
+    rel = rel[window]
+    md = rel % 10000  # month * 100 + day
+    got = np.full(len(window), e["mismatch"], dtype=np.float32)
+    # a year apart: no evidence either way when either side lacks the month
+    got[md < 100 if qm else np.full(len(md), True)] = e["near_year"]
+    same = (rel >= 10000) & (rel < 20000)
+    if qm == 0:  # the query's month unknown: the year is all either side can tell
+        got[same] = e["year"]
+    elif qd == 0:  # year and month: the month decides where the record has one, else the year
+        got[same] = e["mismatch"]
+        got[same & (md // 100 == qm)] = e["year_month"]
+        got[same & (md % 100 == 0) & (md // 100 != qm)] = e["year"]  # neither side has the day
+    else:
+        got[same] = e["mismatch"]
+        got[same & (md == qm * 100)] = e["year_month"]  # the record lacks the day
+        got[same & (md == qd * 100 + qm)] = e["swapped"]
+        got[same & (md == qm * 100 + qd)] = e["exact"]  # (after swapped: day and month alike are exact)
+    if qm:
+        got[same & (md < 100)] = e["year"]  # the record lacks the month
+    out[window] = got
     return out
+
+
+@lru_cache(maxsize=4096)
+def lifting_births(query: PartialDate) -> tuple[tuple[int, int], ...]:
+    """The packed birth dates whose agreement with `query` lifts a score (`date_effects` > 0), as half-open
+    ranges of packed values, ascending: an index sorted by birth date then reads exactly the agreeing records.
+
+    All are within the query's year (a year apart is no evidence). Without a month, that is the whole
+    year; with one, a date without a month ("year"), and then as `date_agreement` says: for a full date the
+    month alone ("year_month"), the same day ("exact") and the day and month swapped ("swapped"); for a
+    year and month, every date of that month and every month without a day. (A test holds this to
+    `date_effects` for every month and day.)"""
+    y0 = query.year * 10000
+    if query.month is None:
+        return ((y0, y0 + 10000),)
+    qm = query.month
+    if query.day is None:
+        values = set(range(0, 10000, 100)) | set(range(qm * 100, qm * 100 + 100))
+    else:
+        values = {qm * 100, qm * 100 + query.day, query.day * 100 + qm}
+    ranges = [(y0, y0 + 100)]  # no month: any day
+    for v in sorted(values):
+        if v < 100:
+            continue
+        if ranges[-1][1] == y0 + v:
+            ranges[-1] = (ranges[-1][0], y0 + v + 1)
+        else:
+            ranges.append((y0 + v, y0 + v + 1))
+    return tuple(ranges)
 
 
 def _nat_agreement(a: frozenset[str], b: frozenset[str]) -> str:

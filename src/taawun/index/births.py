@@ -1,0 +1,128 @@
+"""The person index's entries by (part, birth date), for the dated reads of a screening.
+
+Why: a screening with a birth date lowers its name floor for the records whose date agrees (an
+agreeing date lifts a weaker name to the threshold), and those records are found among the
+postings of more, and commoner, parts than the undated floor needs. Reading those postings' dates
+to keep the few born in the query's year was most of a passenger's search cost (each of the
+~70 sources' dates swept, or binary-searched per part). With every (part, entry) pair sorted by
+(part, birth date), the entries of one part born in one year are one contiguous run, and the runs
+of all sources are found by a single `searchsorted`: the read costs what it returns.
+
+Entries are only ever appended, and never change; those added since the sorted arrays were made are
+read from the index's flat part lists (a few dozen thousand pairs at most) until they are many, then
+merged in. A compaction renumbers nothing but drops entries from the postings, so the index is then
+made afresh from the postings (see `PersonIndex._compact`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+
+MERGE_AFTER = 50_000  # (entry, part) pairs added since the arrays were sorted that a read checks one by one
+_MAX_RANGES = 8  # ranges of dates read one by one; more are read as the span that holds them
+_READ_WHOLE = 512  # a part's pairs up to this many are read and sifted rather than binary-searched
+_LOW = 0xFFFFFFFF
+
+
+class BirthIndex:
+    """Every (part, entry) pair of the postings, sorted by part, then packed birth date (then entry)."""
+
+    __slots__ = ("keys", "entries", "upto", "starts", "_marks")
+
+    def __init__(self, keys: np.ndarray, entries: np.ndarray, upto: int) -> None:
+        self.keys = keys  # part << 32 | packed birth date (year * 10000 + month * 100 + day, 0 when unknown)
+        self.entries = entries  # the pairs' entries, int32
+        self.upto = upto  # entries below this are all in the arrays
+        n_parts = int(keys[-1] >> 32) + 1 if len(keys) else 0
+        self.starts = np.searchsorted(keys, np.arange(n_parts + 1, dtype=np.int64) << 32)  # part -> its first pair
+        self._marks = np.zeros(0, dtype=np.int32)  # scratch: per part, its rank among a read's sources + 1
+
+    @classmethod
+    def of_postings(cls, postings: Sequence[array], births: array, entries: int) -> BirthIndex:
+        """From the postings (part id -> its entries, ascending) and each entry's packed birth date."""
+        lens = np.fromiter(map(len, postings), dtype=np.int64, count=len(postings))
+        ids = np.frombuffer(b"".join(postings), dtype=np.int32)
+        keys = np.repeat(np.arange(len(postings), dtype=np.int64) << 32, lens)
+        keys |= np.frombuffer(births, dtype=np.int32).take(ids)
+        order = np.argsort(keys, kind="stable")  # (a posting is in entry order: entries stay ascending)
+        keys = keys.take(order)  # (one array at a time: at a million persons each is tens of MB)
+        ids = ids.take(order)
+        del order
+        return cls(keys, ids, entries)
+
+    def pending(self, tok_start: array) -> int:
+        """How many (entry, part) pairs were added since the arrays were sorted."""
+        return int(tok_start[len(tok_start) - 1] - tok_start[self.upto])
+
+    def merged(self, tok_flat: array, tok_start: array, births: array) -> BirthIndex:
+        """A copy with the entries added since merged in (one pass over the arrays, no sort of them)."""
+        ids, parts = self._recent_pairs(tok_flat, tok_start)
+        new_keys = parts << 32 | np.frombuffer(births, dtype=np.int32).take(ids)
+        order = np.lexsort((ids, new_keys))
+        new_keys, ids = new_keys.take(order), ids.take(order)
+        at = np.searchsorted(self.keys, new_keys, side="right")
+        return BirthIndex(np.insert(self.keys, at, new_keys), np.insert(self.entries, at, ids), len(tok_start) - 1)
+
+    def _recent_pairs(self, tok_flat: array, tok_start: array) -> tuple[np.ndarray, np.ndarray]:
+        """(entry, part) of the entries added since, each pair once (postings list a part once per entry)."""
+        starts = np.frombuffer(tok_start, dtype=np.int64)[self.upto :]
+        parts = np.frombuffer(tok_flat, dtype=np.int32)[starts[0] : starts[-1]].astype(np.int64)
+        ids = np.repeat(np.arange(self.upto, len(starts) - 1 + self.upto, dtype=np.int64), np.diff(starts))
+        pairs = np.unique(ids << 32 | parts)
+        return (pairs >> 32).astype(np.int32), pairs & _LOW
+
+    def born_in(self, sources: Sequence[int], ranges: Sequence[tuple[int, int]], tok_flat: array, tok_start: array,
+                births: array, n_parts: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entries of these parts (of `n_parts`) born within `ranges` (half-open ranges of packed dates,
+        ascending, disjoint): (entries, the rank in `sources` of the source each came from), in no particular
+        order. An entry comes once per source it has, as in the postings. Many ranges (a year and month
+        agree with the year alone of every month) are read as the one span that holds them, then sifted."""
+        if not len(sources) or not ranges:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+        bounds = np.array(ranges, dtype=np.int64).ravel()  # a date is within the ranges iff it falls at an odd place
+        src = np.asarray(sources, dtype=np.int64)
+        last = len(self.starts) - 1  # (parts first seen since the arrays were sorted have no run)
+        first = self.starts.take(np.minimum(src, last))
+        run = self.starts.take(np.minimum(src + 1, last)) - first
+        # A short run is read whole (one contiguous read); a long one is binary-searched for each range, or,
+        # when the ranges are many, for the span that holds them. What is read is then sifted by the ranges.
+        whole = np.flatnonzero(run <= _READ_WHOLE)
+        starts, counts, rank_of = [first.take(whole)], [run.take(whole)], [whole.astype(np.int32)]
+        searched = np.flatnonzero(run > _READ_WHOLE)
+        if searched.size:
+            read = bounds if len(ranges) <= _MAX_RANGES else bounds[[0, -1]]
+            by_part = searched[np.argsort(src[searched])]  # needles ascending: each search starts where the last ended
+            at = np.searchsorted(self.keys, (src[by_part, None] << 32 | read[None, :]).ravel()).reshape(-1, 2)
+            starts.append(at[:, 0])
+            counts.append(at[:, 1] - at[:, 0])
+            rank_of.append(np.repeat(by_part.astype(np.int32), len(read) // 2))
+        begin, size = np.concatenate(starts), np.concatenate(counts)
+        pos = np.arange(int(size.sum()), dtype=np.int64) + np.repeat(begin - (np.cumsum(size) - size), size)
+        keep = np.flatnonzero(np.searchsorted(bounds, self.keys.take(pos) & _LOW, side="right") & 1)
+        ids = self.entries.take(pos.take(keep))
+        ranks = np.repeat(np.concatenate(rank_of), size).take(keep)
+        if self.upto < len(tok_start) - 1:
+            r_ids, r_ranks = self._recent_born_in(src, bounds, tok_flat, tok_start, births, n_parts)
+            ids, ranks = np.concatenate([ids, r_ids]), np.concatenate([ranks, r_ranks])
+        return ids, ranks
+
+    def _recent_born_in(self, src: np.ndarray, bounds: np.ndarray, tok_flat: array, tok_start: array, births: array,
+                        n_parts: int) -> tuple[np.ndarray, np.ndarray]:
+        """`born_in` among the entries added since the arrays were sorted: their parts marked in one pass."""
+        if len(self._marks) < n_parts:
+            self._marks = np.zeros(max(n_parts, 2 * len(self._marks)), dtype=np.int32)
+        marks = self._marks
+        marks[src] = np.arange(1, len(src) + 1, dtype=np.int32)
+        starts = np.frombuffer(tok_start, dtype=np.int64)[self.upto :]
+        parts = np.frombuffer(tok_flat, dtype=np.int32)[starts[0] : starts[-1]]
+        rank = marks.take(parts)
+        marks[src] = 0
+        hit = np.flatnonzero(rank)
+        ids = np.searchsorted(starts[1:] - starts[0], hit, side="right").astype(np.int64) + self.upto
+        born = np.frombuffer(births, dtype=np.int32).take(ids)
+        keep = np.flatnonzero(np.searchsorted(bounds, born, side="right") & 1)
+        pairs = np.unique((rank[hit[keep]].astype(np.int64) - 1) << 32 | ids[keep])  # a part twice in a name: once
+        return (pairs & _LOW).astype(np.int32), (pairs >> 32).astype(np.int32)
