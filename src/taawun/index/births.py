@@ -74,8 +74,8 @@ class BirthIndex:
         pairs = np.unique(ids << 32 | parts)
         return (pairs >> 32).astype(np.int32), pairs & _LOW
 
-    def born_in(self, sources: Sequence[int], ranges: Sequence[tuple[int, int]], tok_flat: array, tok_start: array,
-                births: array, n_parts: int) -> tuple[np.ndarray, np.ndarray]:
+    def born_in(self, sources: Sequence[int] | np.ndarray, ranges: Sequence[tuple[int, int]], tok_flat: array,
+                tok_start: array, births: array, n_parts: int) -> tuple[np.ndarray, np.ndarray]:
         """The entries of these parts (of `n_parts`) born within `ranges` (half-open ranges of packed dates,
         ascending, disjoint): (entries, the rank in `sources` of the source each came from), in no particular
         order. An entry comes once per source it has, as in the postings. Many ranges (a year and month

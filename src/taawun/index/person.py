@@ -620,12 +620,12 @@ class PersonIndex:
         the few ranges of dates that do, `lifting_births`), each once per source it has. They come in source
         order (long postings first, those of _BIRTH_SORT_MIN entries or more before the others), each
         source's in posting order: the order in which ties of the ranking have always been met."""
-        long, short = self._split_sources(sources)
-        postings = self._postings
-        order = [tid for tid in long if len(postings[tid]) >= _BIRTH_SORT_MIN]
-        order += [tid for tid in long if len(postings[tid]) < _BIRTH_SORT_MIN] + short
+        src = np.asarray(sources, dtype=np.int64)
+        lens = self._posting_lengths().take(src)
+        order = np.concatenate([src[lens >= _BIRTH_SORT_MIN], src[(lens >= _BLOCK_MIN) & (lens < _BIRTH_SORT_MIN)],
+                                src[(lens > 0) & (lens < _BLOCK_MIN)]])
         ids, ranks = self._birth_index().born_in(order, lifting_births(qdate), self._tok_flat, self._tok_start,
-                                                 self._entry_births, len(postings))
+                                                 self._entry_births, len(self._postings))
         return ids.take(np.argsort(ranks.astype(np.int64) << 32 | ids))
 
     def _birth_index(self) -> BirthIndex:
