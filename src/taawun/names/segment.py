@@ -258,6 +258,11 @@ def _latin_parts(words: list[str]) -> list[Part]:
         if t in _LAT_ARTICLES or t in _LAT_FILIAL:
             i += 1  # dangling particle at the end of the name
             continue
+        known = _WORD_PARTS[LAT].get(t)  # a word that is a part on its own: the rules below give its cached part
+        if known is not None and not (known[1] and nxt in _LAT_COMPOUND_SECOND):
+            parts.append(known[0])
+            i += 1
+            continue
         fused = _RE_LAT_FUSED_ISLAM.match(t)
         if fused:
             parts.append(Part(LAT, (_latin_core(fused.group(1)),), t))
@@ -365,6 +370,11 @@ def _arabic_parts(words: list[str]) -> list[Part]:
             parts.append(Part(AR, (_AR_APART[2:],), t))
             i += 1
             continue
+        known = _WORD_PARTS[AR].get(t)  # a word that is a part on its own: the rules below give its cached part
+        if known is not None:
+            parts.append(known[0])
+            i += 1
+            continue
         stripped = strip_arabic_article(t)
         core = _ar_core(stripped)
         forms = (core,) if stripped == t else (core, _ar_core(t))
@@ -397,6 +407,7 @@ def _word_part(script: str, word: str) -> _WordEntry | None:
     if word in cache:
         return cache[word]
     entry: _WordEntry | None = None
+    t = ""  # the folded word (Latin letters)
     if script == AR:
         if word not in _AR_CONTEXTUAL and not (word.endswith(_AR_APART) and len(word) >= len(_AR_APART) + 2):
             (part,) = _arabic_parts([word])
@@ -412,6 +423,8 @@ def _word_part(script: str, word: str) -> _WordEntry | None:
         for words in _WORD_PARTS.values():
             words.clear()
     cache[word] = entry
+    if script == LAT and t:
+        cache[t] = entry  # (the folded word too, as `_latin_parts` looks it up: the same part)
     return entry
 
 
