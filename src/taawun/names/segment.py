@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
 
 from taawun.names.normalize import clean_text, fold_latin, to_latin
 
@@ -179,6 +178,7 @@ _RUNS = re.compile(
 
 
 _ASCII_WORDS = re.compile("[A-Za-z]+")
+_ARABIC_WORDS = re.compile(f"[{_AR_LETTERS} ]+")  # a name in Arabic letters only: one group, split at spaces
 
 
 def _split_runs(text: str) -> list[tuple[str, str]]:
@@ -257,6 +257,11 @@ def _latin_parts(words: list[str]) -> list[Part]:
             continue
         if t in _LAT_ARTICLES or t in _LAT_FILIAL:
             i += 1  # dangling particle at the end of the name
+            continue
+        known = _WORD_PARTS[LAT].get(t)  # a word that is a part on its own: the rules below give its cached part
+        if known is not None and not (known[1] and nxt in _LAT_COMPOUND_SECOND):
+            parts.append(known[0])
+            i += 1
             continue
         fused = _RE_LAT_FUSED_ISLAM.match(t)
         if fused:
@@ -365,6 +370,11 @@ def _arabic_parts(words: list[str]) -> list[Part]:
             parts.append(Part(AR, (_AR_APART[2:],), t))
             i += 1
             continue
+        known = _WORD_PARTS[AR].get(t)  # a word that is a part on its own: the rules below give its cached part
+        if known is not None:
+            parts.append(known[0])
+            i += 1
+            continue
         stripped = strip_arabic_article(t)
         core = _ar_core(stripped)
         forms = (core,) if stripped == t else (core, _ar_core(t))
@@ -373,60 +383,68 @@ def _arabic_parts(words: list[str]) -> list[Part]:
     return parts
 
 
-# Words that are a part on their own wherever they stand, cached: (part, whether the part would
-# change before one of _LAT_COMPOUND_SECOND, the folded word), or None for the words whose part
-# depends on their neighbours (particles, titles, compound halves) or that make none.
-_WORD_PARTS: dict[tuple[str, str], tuple[Part, bool, str] | None] = {}
-_WORD_PARTS_MAX = 500_000
+# Words that are a part on their own wherever they stand, cached per script: (part, whether the part
+# would change before one of _LAT_COMPOUND_SECOND, whether the word is one of them; both False in
+# Arabic, where no such rule applies), or None for the words whose part depends on their neighbours
+# (particles, titles, compound halves) or that make none.
+_WordEntry = tuple[Part, bool, bool]
+_WORD_PARTS: dict[str, dict[str, _WordEntry | None]] = {AR: {}, LAT: {}, OTHER: {}}
+_WORD_PARTS_MAX = 500_000  # entries over the scripts
 _LAT_CONTEXTUAL = (
     _LAT_ARTICLES | _LAT_ABD | _LAT_ABU | _LAT_FILIAL | frozenset(_LAT_SECOND) | _LAT_SUFFIXES | _LAT_TITLES
 )
 _AR_CONTEXTUAL = _AR_ABU | _AR_FILIAL | _AR_SUFFIXES | frozenset(_AR_SECOND) | _AR_TITLES | {"ال", _AR_ABD}
 
 
-def _word_part(script: str, word: str) -> tuple[Part, bool, str] | None:
+def _word_part(script: str, word: str) -> _WordEntry | None:
     """The part `word` makes among words that are each a part on their own (see `_WORD_PARTS`).
 
     Names are mostly distinct but their words repeat endlessly, and most words are neither
     particles nor compound halves: a name of such words is segmented word by word from this cache,
     and the rules that look at neighbours run only for names that have a word they apply to.
     """
-    key = (script, word)
-    got = _WORD_PARTS.get(key, False)
-    if got is not False:
-        return got  # type: ignore[return-value]
-    entry: tuple[Part, bool, str] | None = None
+    cache = _WORD_PARTS[script]
+    if word in cache:
+        return cache[word]
+    entry: _WordEntry | None = None
+    t = ""  # the folded word (Latin letters)
     if script == AR:
         if word not in _AR_CONTEXTUAL and not (word.endswith(_AR_APART) and len(word) >= len(_AR_APART) + 2):
             (part,) = _arabic_parts([word])
-            entry = (part, False, word)
+            entry = (part, False, False)
     else:
         t = fold_latin(word)
         if t and t not in _LAT_CONTEXTUAL and not _RE_LAT_FUSED_ISLAM.match(t):
             (part,) = _latin_parts([word])
             if script == OTHER:
                 part = Part(OTHER, part.forms, part.source)
-            entry = (part, _RE_LAT_FUSED_ARTICLE.match(_latin_core(t)) is not None, t)
-    if len(_WORD_PARTS) >= _WORD_PARTS_MAX:
-        _WORD_PARTS.clear()
-    _WORD_PARTS[key] = entry
+            entry = (part, _RE_LAT_FUSED_ARTICLE.match(_latin_core(t)) is not None, t in _LAT_COMPOUND_SECOND)
+    if sum(map(len, _WORD_PARTS.values())) >= _WORD_PARTS_MAX:
+        for words in _WORD_PARTS.values():
+            words.clear()
+    cache[word] = entry
+    if script == LAT and t:
+        cache[t] = entry  # (the folded word too, as `_latin_parts` looks it up: the same part)
     return entry
 
 
 def _group_parts(script: str, words: list[str]) -> list[Part]:
     """The parts of a run of words in one script."""
     parts: list[Part] = []
-    known = _WORD_PARTS.get
+    known = _WORD_PARTS[script].get
     fused = False  # the previous word ends in a fused article
     for w in words:
-        got = known((script, w), False)  # (`_word_part`'s own lookup, without the call for a known word)
-        e = _word_part(script, w) if got is False else cast(tuple[Part, bool, str] | None, got)
+        e = known(w)  # (`_word_part`'s own lookup, without the call for a known word)
+        if e is None:
+            e = _word_part(script, w)
+            if e is None:
+                break
         # Fazl-ur Rahman: a word ending in a fused article is read as a compound half before
         # certain names (the general rules decide); otherwise every word is its own part.
-        if e is None or fused and e[2] in _LAT_COMPOUND_SECOND:
+        if fused and e[2]:
             break
         parts.append(e[0])
-        fused = e[1] and script != AR
+        fused = e[1]
     else:
         return parts
     if script == AR:
@@ -447,6 +465,8 @@ def segment(text: str) -> list[Part]:
     if text.isascii():  # (in ASCII every word is a Latin letter run: one group)
         words = _ASCII_WORDS.findall(text.replace("'", ""))
         return _group_parts(LAT, words) if words else []
+    if _ARABIC_WORDS.fullmatch(text):
+        return _group_parts(AR, text.split())
     parts: list[Part] = []
     group: list[str] = []
     group_script = ""
