@@ -99,8 +99,19 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) ->
     cands: list[tuple[int, int, float]] = []
     sim = Levenshtein.normalized_similarity
     for i, x in enumerate(ka):
+        lx = len(x)
         for j, y in enumerate(kb):
-            s = 1.0 if x == y else sim(x, y)
+            if x == y:
+                s = 1.0
+            else:
+                # Two different keys are at least one edit and their length difference apart, and
+                # the similarity is 1 - edits / longer length: at the `lo` of the spaces' floors (0.77
+                # to 0.9) that rules out most pairs of short keys before the (costlier) call.
+                ly = len(y)
+                bound = (1.0 - (lx - ly) / lx if lx > ly else 1.0 - ((ly - lx) or 1) / ly) + _EPS
+                if bound < lo or bound < top:
+                    continue
+                s = sim(x, y)
             if s < lo or s < top:
                 continue
             if s > top:
