@@ -318,7 +318,7 @@ def _limits(floor: float) -> tuple[list[int], ...]:
     return got
 
 
-def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int, float, str]]:
+def similar_parts(x: Token, ys: Sequence[Token], floor: float, cache: bool = True) -> list[tuple[int, float, str]]:
     """(j, similarity, space) for the parts ys[j] whose token_similarity(x, ys[j], floor) reaches
     `floor`, in order: the row of the alignment of two names, which asks for every pair of their
     parts and mostly meets pairs that share next to nothing.
@@ -327,9 +327,11 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int
     (`_limits`), and they come before the cache: a pair they settle costs less than building and
     hashing its cache key (most pairs of two distinct names are new, and settled so). Only the pairs
     they cannot settle go through the cache and `_token_similarity`, as in `token_similarity`.
+    With cache=False the cache is neither read nor filled: for a caller that asks for each pair
+    once (a vocabulary's bulk scoring, `taawun.index.bulk`), where it would only cost.
     """
     out: list[tuple[int, float, str]] = []
-    cache = _PAIR_CACHE
+    pairs = _PAIR_CACHE
     xs = x.script
     xf = x.forms
     x_len = x.key_len
@@ -378,8 +380,13 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int
                                 > spell_lim[n]
                             ):
                                 continue
+        if not cache:
+            res = _token_similarity(x, y, floor)
+            if res[0] >= floor:
+                out.append((j, res[0], res[1]))
+            continue
         key = (xs, xf, y.script, y.forms)
-        hit = cache.get(key)
+        hit = pairs.get(key)
         if hit is not None:
             if isinstance(hit, tuple):
                 if hit[0] >= floor:
@@ -388,12 +395,12 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int
             if hit <= floor:
                 continue
         res = _token_similarity(x, y, floor)
-        if len(cache) >= _PAIR_CACHE_MAX:
-            cache.clear()
+        if len(pairs) >= _PAIR_CACHE_MAX:
+            pairs.clear()
         if res[0] < floor:
-            cache[key] = floor
+            pairs[key] = floor
         else:
-            cache[key] = res
+            pairs[key] = res
             out.append((j, res[0], res[1]))
     return out
 
