@@ -88,13 +88,17 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) ->
     >= `need`, pairs that cannot reach it are skipped: the result is exact whenever it is
     >= `need`, and otherwise some value below `need`.
     """
-    ka = a.coarse_keys if use_coarse else a.keys
-    kb = b.coarse_keys if use_coarse else b.keys
-    lo = _VOWEL_CHECK_MIN
-    if need > VOWEL_BONUS:
-        lo = max(lo, (need - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS)
-        if lo > 1.0:
-            return 0.0
+    if use_coarse:
+        return _keys_sim(a, b, a.coarse_keys, b.coarse_keys, _key_lo(need))
+    return _keys_sim(a, b, a.keys, b.keys, _key_lo(need))
+
+
+def _keys_sim(a: Token, b: Token, ka: tuple[str, ...], kb: tuple[str, ...], lo: float) -> float:
+    """`_key_sim` of the keys ka, kb (a's and b's keys or coarse keys) for `lo` = `_key_lo(need)`,
+    the least edit similarity of a key pair that can reach `need` (which `_token_similarity` has
+    worked out already for its bound)."""
+    if lo > 1.0:
+        return 0.0
     top = 0.0
     cands: list[tuple[int, int, float]] = []
     sim = Levenshtein.normalized_similarity
@@ -408,35 +412,34 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float, cache: bool = Tru
 def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
     """Exact when the result is >= floor. Each phonetic space is asked only for values that
     could still win (beat the spelling result and the floor); see `_key_sim`. A space whose keys
-    cannot reach what it is asked for (`_key_bounds`) is not asked: it would find nothing."""
+    cannot reach what it is asked for (`_key_bound`) is not asked: it would find nothing."""
     if a.is_initial:
         return _initial_sim(a, b), "initial"
     if b.is_initial:
         return _initial_sim(b, a), "initial"
     a_ar = a.script == AR
-    b_ar = b.script == AR
     top = a.key_len if a.key_len > b.key_len else b.key_len
-    if a_ar == b_ar:
+    if a_ar == (b.script == AR):
         s = _str_sim(a.forms, b.forms)
         if s >= 1.0:
             return 1.0, "spelling"
         t = floor if floor > s else s
-        need = t / SAME_SCRIPT_KEY_FACTOR
-        if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) < _key_lo(need):
+        lo = _key_lo(t / SAME_SCRIPT_KEY_FACTOR)
+        if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) < lo:
             k = 0.0
         else:
-            k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=need)
+            k = SAME_SCRIPT_KEY_FACTOR * _keys_sim(a, b, a.keys, b.keys, lo)
             if k > t:
                 t = k
         # Taghi / Taqi (Persian gh = q)
         if a.coarse_same and b.coarse_same:
             c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
         else:
-            need = t / COARSE_FACTOR
-            if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) < _key_lo(need):
+            lo = _key_lo(t / COARSE_FACTOR)
+            if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) < lo:
                 c = 0.0
             else:
-                c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=need)
+                c = COARSE_FACTOR * _keys_sim(a, b, a.coarse_keys, b.coarse_keys, lo)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -449,21 +452,31 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
             return 1.0, space
         # a near miss to an attested spelling is weak evidence (sayad ~ saad)
         best = best**2 if best >= 0.9 else best**3
-    need = (floor if floor > best else best) / KEY_FACTOR
-    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= _key_lo(need):
-        k = KEY_FACTOR * _key_sim(ar, lat, need=need)
+    lo = _key_lo((floor if floor > best else best) / KEY_FACTOR)
+    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= lo:
+        k = KEY_FACTOR * _keys_sim(ar, lat, ar.keys, lat.keys, lo)
         if k > best:
             best, space = k, "phonetic"
     if not (ar.coarse_same and lat.coarse_same):  # else the coarse space cannot win (see above)
-        need = (floor if floor > best else best) / COARSE_FACTOR
-        if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= _key_lo(need):
-            c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=need)
+        lo = _key_lo((floor if floor > best else best) / COARSE_FACTOR)
+        if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= lo:
+            c = COARSE_FACTOR * _keys_sim(ar, lat, ar.coarse_keys, lat.coarse_keys, lo)
             if c > best:
                 best, space = c, "coarse phonetic"
     # (below the floor the discount cannot matter: the pair is rejected either way)
-    if best >= floor and best > 0.0 and _spelling_of_another(ar.forms, lat.forms):
+    if best >= floor and best > 0.0 and _owned(lat.forms) and _spelling_of_another(ar.forms, lat.forms):
         return best * FOREIGN_SPELLING_FACTOR, space + ", spelling of another name"
     return best, space
+
+
+def _owned(lat_forms: tuple[str, ...]) -> bool:
+    """Whether every reading of a Latin part is someone's attested spelling: `_spelling_of_another`
+    is False otherwise, and most parts are not, which one lookup per reading says without that
+    function's cache (a miss, for most pairs of a vocabulary's bulk scoring)."""
+    owners_of = spelling_owners()
+    if len(lat_forms) == 1:
+        return lat_forms[0] in owners_of
+    return all(lat in owners_of for lat in lat_forms)
 
 
 @lru_cache(maxsize=200_000)
