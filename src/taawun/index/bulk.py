@@ -10,7 +10,7 @@ and the exact scoring of the candidate pairs is spread over worker processes.
 The lists come out equal to those of the one-part-at-a-time `prepare`, entry for entry and in the
 same order (the index sums float32 scores in list order, so order is part of "the same result"):
 a part's candidates are filed in the order its column scans would have found them, and the pairs
-are scored by `similar_parts`, whose results are those of `token_similarity`, only in other processes.
+are scored by `token_similarity` (without its cache: `screened_similarities`), only in other processes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from taawun.names.segment import AR
-from taawun.names.similarity import similar_parts
+from taawun.names.similarity import screened_similarities
 from taawun.names.tables import key_weight, spelling_owners, spellings
 from taawun.names.tokens import Token
 
@@ -149,17 +149,11 @@ _Map = Callable[[Callable[[_T], _R], list[_T]], list[_R]]
 
 def _score_job(args: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
     """token_similarity(u, v, floor) of each pair where it reaches `floor`, 0.0 elsewhere (`_lists` keeps
-    only the former). The pairs come in runs of one u (`_lists` lists them so), and each run is scored as
-    a row of `similar_parts`: u's letter-set bounds read once, and no pair cache, as no pair comes back."""
+    only the former), without the pair cache and the letter-set bounds (`screened_similarities`)."""
     us, vs, floor = args
     toks = _W_TOKENS
-    out = np.zeros(len(us), dtype=np.float64)
-    vl = vs.tolist()
-    starts = [0, *(np.flatnonzero(us[1:] != us[:-1]) + 1).tolist(), len(vl)] if len(vl) else [0]
-    for first, end, u in zip(starts[:-1], starts[1:], us[starts[:-1]].tolist(), strict=True):
-        for j, s, _ in similar_parts(toks[u], [toks[v] for v in vl[first:end]], floor, cache=False):
-            out[first + j] = s
-    return out
+    pairs = ((toks[u], toks[v]) for u, v in zip(us.tolist(), vs.tolist(), strict=True))
+    return np.fromiter(screened_similarities(pairs, floor), dtype=np.float64, count=len(us))
 
 
 def _serial(fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:

@@ -10,7 +10,7 @@ Each result says which space decided, for the explanation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import cast
 
@@ -231,6 +231,17 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
     return res
 
 
+def screened_similarities(pairs: Iterable[tuple[Token, Token]], floor: float) -> Iterator[float]:
+    """token_similarity(a, b, floor)[0] of each pair where it reaches `floor`, 0.0 elsewhere; for
+    the bulk scoring of a vocabulary's candidate pairs (`taawun.index.bulk`), which the column joins
+    have screened already (`_below`'s bounds settle next to none of them) and which are each asked
+    for once: neither the bounds nor the pair cache are worth their cost there."""
+    score = _token_similarity
+    for a, b in pairs:
+        s = score(a, b, floor)[0]
+        yield s if s >= floor else 0.0
+
+
 _REACH: dict[float, tuple[float, float, float]] = {}
 
 
@@ -345,7 +356,7 @@ def _limits(floor: float) -> tuple[list[int], ...]:
     return got
 
 
-def similar_parts(x: Token, ys: Sequence[Token], floor: float, cache: bool = True) -> list[tuple[int, float, str]]:
+def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int, float, str]]:
     """(j, similarity, space) for the parts ys[j] whose token_similarity(x, ys[j], floor) reaches
     `floor`, in order: the row of the alignment of two names, which asks for every pair of their
     parts and mostly meets pairs that share next to nothing.
@@ -354,11 +365,9 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float, cache: bool = Tru
     (`_limits`), and they come before the cache: a pair they settle costs less than building and
     hashing its cache key (most pairs of two distinct names are new, and settled so). Only the pairs
     they cannot settle go through the cache and `_token_similarity`, as in `token_similarity`.
-    With cache=False the cache is neither read nor filled: for a caller that asks for each pair
-    once (a vocabulary's bulk scoring, `taawun.index.bulk`), where it would only cost.
     """
     out: list[tuple[int, float, str]] = []
-    pairs = _PAIR_CACHE
+    cache = _PAIR_CACHE
     xs = x.script
     xf = x.forms
     x_len = x.key_len
@@ -407,13 +416,8 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float, cache: bool = Tru
                                 > spell_lim[n]
                             ):
                                 continue
-        if not cache:
-            res = _token_similarity(x, y, floor)
-            if res[0] >= floor:
-                out.append((j, res[0], res[1]))
-            continue
         key = (xs, xf, y.script, y.forms)
-        hit = pairs.get(key)
+        hit = cache.get(key)
         if hit is not None:
             if isinstance(hit, tuple):
                 if hit[0] >= floor:
@@ -422,12 +426,12 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float, cache: bool = Tru
             if hit <= floor:
                 continue
         res = _token_similarity(x, y, floor)
-        if len(pairs) >= _PAIR_CACHE_MAX:
-            pairs.clear()
+        if len(cache) >= _PAIR_CACHE_MAX:
+            cache.clear()
         if res[0] < floor:
-            pairs[key] = floor
+            cache[key] = floor
         else:
-            pairs[key] = res
+            cache[key] = res
             out.append((j, res[0], res[1]))
     return out
 
