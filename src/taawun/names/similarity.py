@@ -45,15 +45,26 @@ _VOWEL_CHECK_MIN = 0.6
 _EPS = 1e-9  # margin for the bounds below: float rounding must never skip a pair that counts
 
 
-@lru_cache(maxsize=200_000)
-def _aligned(x: str, y: str) -> tuple[tuple[int, int], ...]:
-    """Positions of x and y aligned by a minimal edit script (kept or substituted letters).
+# `_aligned` per key pair: the alignment depends on the two keys only, and keys recur under many
+# vowel patterns (among 150k candidate pairs of a 1M-person vocabulary, 123k alignments are asked
+# for of 19.5k key pairs). A plain dict, read at the call: cheaper per hit than an lru_cache.
+_ALIGNMENTS: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
+_ALIGNMENTS_MAX = 200_000
 
-    Walks the edit operations directly: the same pairs as the equal/replace blocks of
-    `Levenshtein.opcodes` (which are built from these operations), at half the cost. Cached: the
-    alignment depends on the two keys only, and keys recur under many vowel patterns (among 150k
-    candidate pairs of a 1M-person vocabulary, 123k alignments are asked for of 19.5k key pairs).
-    """
+
+def _aligned(x: str, y: str) -> tuple[tuple[int, int], ...]:
+    """Positions of x and y aligned by a minimal edit script (kept or substituted letters), filed
+    in `_ALIGNMENTS`."""
+    got = _ALIGNMENTS[x, y] = _alignment(x, y)
+    if len(_ALIGNMENTS) > _ALIGNMENTS_MAX:
+        _ALIGNMENTS.clear()
+    return got
+
+
+def _alignment(x: str, y: str) -> tuple[tuple[int, int], ...]:
+    """`_aligned`, worked out: walks the edit operations directly, for the same pairs as the
+    equal/replace blocks of `Levenshtein.opcodes` (which are built from these operations) at half
+    the cost."""
     if x == y:
         return tuple((i, i) for i in range(len(x)))
     pairs: list[tuple[int, int]] = []
@@ -152,18 +163,19 @@ def _keys_sim(a: Token, b: Token, ka: tuple[str, ...], kb: tuple[str, ...], lo: 
     va = a.vowels
     vb = b.vowels
     best = 0.0
+    aligned = _ALIGNMENTS
     for i, j, s in cands:
         x, y = ka[i], kb[j]
-        # (the alignment is cached per key pair; the vowel comparisons keep their own tables)
         if a_ar:
+            pairs = aligned.get((x, y)) or _aligned(x, y)
             if b_ar:
-                bad, agree = arabic_vowel_conflicts(va[i], vb[j], _aligned(x, y))
+                bad, agree = arabic_vowel_conflicts(va[i], vb[j], pairs)
             else:
-                bad, agree = vowel_conflicts(va[i], vb[j], _aligned(x, y))
+                bad, agree = vowel_conflicts(va[i], vb[j], pairs)
         elif b_ar:
-            bad, agree = vowel_conflicts(vb[j], va[i], _aligned(y, x))
+            bad, agree = vowel_conflicts(vb[j], va[i], aligned.get((y, x)) or _aligned(y, x))
         else:
-            bad, agree = latin_vowel_conflicts(va[i], vb[j], _aligned(x, y))
+            bad, agree = latin_vowel_conflicts(va[i], vb[j], aligned.get((x, y)) or _aligned(x, y))
         s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
         if len(x) <= SHORT_KEY_LEN or len(y) <= SHORT_KEY_LEN:
             s *= SHORT_KEY_FACTOR
