@@ -10,7 +10,7 @@ and the exact scoring of the candidate pairs is spread over worker processes.
 The lists come out equal to those of the one-part-at-a-time `prepare`, entry for entry and in the
 same order (the index sums float32 scores in list order, so order is part of "the same result"):
 a part's candidates are filed in the order its column scans would have found them, and the pairs
-are scored by the same `token_similarity`, only in other processes.
+are scored by `token_similarity` (without its cache: `screened_similarities`), only in other processes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from taawun.names.segment import AR
-from taawun.names.similarity import token_similarity
+from taawun.names.similarity import screened_similarities
 from taawun.names.tables import key_weight, spelling_owners, spellings
 from taawun.names.tokens import Token
 
@@ -148,10 +148,12 @@ _Map = Callable[[Callable[[_T], _R], list[_T]], list[_R]]
 
 
 def _score_job(args: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+    """token_similarity(u, v, floor) of each pair where it reaches `floor`, 0.0 elsewhere (`_lists` keeps
+    only the former), without the pair cache and the letter-set bounds (`screened_similarities`)."""
     us, vs, floor = args
     toks = _W_TOKENS
-    return np.fromiter((token_similarity(toks[u], toks[v], floor)[0]
-                        for u, v in zip(us.tolist(), vs.tolist(), strict=True)), dtype=np.float64, count=len(us))
+    pairs = ((toks[u], toks[v]) for u, v in zip(us.tolist(), vs.tolist(), strict=True))
+    return np.fromiter(screened_similarities(pairs, floor), dtype=np.float64, count=len(us))
 
 
 def _serial(fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:

@@ -19,6 +19,7 @@ transliterators commonly confuse (s/sh/z/th, d/t, g/j/k/q, kh/h), for a fuzzier 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 _V = "V"
@@ -276,7 +277,33 @@ def _final_vowels_disagree(ar: str, lat: str) -> bool:
     return ar == "y" and lat.endswith(("ia", "ya"))
 
 
-def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
+def _slot_conflicts(ar: str, lv: str, final: bool) -> tuple[int, int, int]:
+    """(conflicts, half fit, fit) of one aligned slot: the Arabic and the Latin vowel cluster after
+    a consonant, and whether it is the last slot of both shapes (see `vowel_conflicts`)."""
+    reqs = [r for r in ar if r in _SATISFIES]
+    bad = 0
+    for req in reqs:
+        if not (_SATISFIES[req] & set(lv)):
+            bad += 1
+    if final and _final_vowels_disagree(ar, lv):
+        bad += 1
+    if reqs and any(p.search(lv) and not any(c in ar for c in ok) for p, ok in _LATIN_LONG):
+        bad += 1  # Haytham (هيثم) writes a ي that Hatim (حاتم) has not
+    if bad:
+        return bad, 0, 0
+    if not ar and len(lv) >= 2 and lv not in _SHORT_PAIRS:
+        return 0, 1, 0  # Latin writes a long vowel (ei, ou, ee) where the Arabic writes none
+    return 0, 0, 1
+
+
+# `_slot_conflicts` per (Arabic cluster, Latin cluster, last slot): a slot's verdict depends on
+# nothing else, and a vocabulary's vowel clusters are few (a few thousand pairs of them), while
+# the shapes they are aligned in are many.
+_SLOTS: dict[tuple[str, str, bool], tuple[int, int, int]] = {}
+_SLOTS_MAX = 200_000
+
+
+def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: Sequence[tuple[int, int]]) -> tuple[float, float]:
     """(conflicts, agreement) of an Arabic and a Latin shape at aligned consonants.
 
     A conflict is an Arabic long vowel the Latin spelling does not write, or a Latin final
@@ -284,40 +311,50 @@ def vowel_conflicts(ar: tuple[str, ...], lat: tuple[str, ...], pairs: list[tuple
     the share of aligned slots whose vowels fit (a Latin long vowel where the Arabic writes
     none half fits); it orders spellings that share a skeleton.
     """
-    bad = 0.0
-    half = 0
-    agree = 0.0
+    bad = half = agree = 0  # counts: exact, so the floats below are those of summing 1.0s
     last_a = len(ar) - 1
     last_l = len(lat) - 1
+    slots = _SLOTS
     for i, j in pairs:
-        lv = lat[j]
-        reqs = [r for r in ar[i] if r in _SATISFIES]
-        ok_all = True
-        for req in reqs:
-            if not (_SATISFIES[req] & set(lv)):
-                bad += 1.0
-                ok_all = False
-        if i == last_a and j == last_l and _final_vowels_disagree(ar[i], lv):
-            bad += 1.0
-            ok_all = False
-        if reqs and any(p.search(lv) and not any(c in ar[i] for c in ok) for p, ok in _LATIN_LONG):
-            bad += 1.0  # Haytham (هيثم) writes a ي that Hatim (حاتم) has not
-            ok_all = False
-        if ok_all and not ar[i] and len(lv) >= 2 and lv not in _SHORT_PAIRS:
-            half += 1  # Latin writes a long vowel (ei, ou, ee) where the Arabic writes none
-            ok_all = False
-        if ok_all:
-            agree += 1.0
-    return bad + 0.5 * half, (agree / len(pairs) if pairs else 0.0)
+        key = (ar[i], lat[j], i == last_a and j == last_l)
+        got = slots.get(key)
+        if got is None:
+            if len(slots) >= _SLOTS_MAX:
+                slots.clear()
+            got = slots[key] = _slot_conflicts(*key)
+        bad += got[0]
+        half += got[1]
+        agree += got[2]
+    return float(bad) + 0.5 * half, (agree / len(pairs) if pairs else 0.0)
 
 
-def arabic_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
+# Per vowel tuple of a shape: its clusters as they are compared (see `arabic_vowel_conflicts`,
+# `latin_vowel_conflicts`), worked out once per shape instead of once per slot of every pair.
+_AR_PLAIN: dict[tuple[str, ...], tuple[str, ...]] = {}
+_LAT_CLASSES: dict[tuple[str, ...], tuple[int, ...]] = {}
+_SHAPES_MAX = 200_000
+
+
+def _arabic_plain(vowels: tuple[str, ...]) -> tuple[str, ...]:
+    got = _AR_PLAIN.get(vowels)
+    if got is None:
+        if len(_AR_PLAIN) >= _SHAPES_MAX:
+            _AR_PLAIN.clear()
+        got = _AR_PLAIN[vowels] = tuple(v.replace("'", "").replace("y", "i") for v in vowels)
+    return got
+
+
+def arabic_vowel_conflicts(
+    a: tuple[str, ...], b: tuple[str, ...], pairs: Sequence[tuple[int, int]]
+) -> tuple[float, float]:
     """(conflicts, agreement): aligned consonants whose written long vowels differ (both Arabic)."""
-    bad = 0.0
+    pa = _AR_PLAIN.get(a) or _arabic_plain(a)
+    pb = _AR_PLAIN.get(b) or _arabic_plain(b)
+    bad = 0
     for i, j in pairs:
-        if a[i].replace("'", "").replace("y", "i") != b[j].replace("'", "").replace("y", "i"):
-            bad += 1.0
-    return bad, (1.0 - bad / len(pairs) if pairs else 0.0)
+        if pa[i] != pb[j]:
+            bad += 1
+    return float(bad), (1.0 - bad / len(pairs) if pairs else 0.0)
 
 
 def coarse(key: str) -> str:
@@ -329,19 +366,38 @@ def coarse(key: str) -> str:
 _LAT_VOWEL_CLASS = {"a": "A", "e": "AIU", "i": "I", "o": "U", "u": "U", "w": "U", "h": ""}
 
 
-def _vclass(cluster: str) -> set[str]:
-    out: set[str] = set()
+_CLASS_BITS = {"A": 1, "I": 2, "U": 4}
+
+
+def _vclass(cluster: str) -> int:
+    """The broad classes a Latin vowel cluster can write, as bits (A 1, I 2, U 4)."""
+    out = 0
     for ch in cluster:
-        out.update(_LAT_VOWEL_CLASS.get(ch, ""))
+        for c in _LAT_VOWEL_CLASS.get(ch, ""):
+            out |= _CLASS_BITS[c]
     return out
 
 
-def latin_vowel_conflicts(a: tuple[str, ...], b: tuple[str, ...], pairs: list[tuple[int, int]]) -> tuple[float, float]:
+def _latin_classes(vowels: tuple[str, ...]) -> tuple[int, ...]:
+    got = _LAT_CLASSES.get(vowels)
+    if got is None:
+        if len(_LAT_CLASSES) >= _SHAPES_MAX:
+            _LAT_CLASSES.clear()
+        got = _LAT_CLASSES[vowels] = tuple(_vclass(v) for v in vowels)
+    return got
+
+
+def latin_vowel_conflicts(
+    a: tuple[str, ...], b: tuple[str, ...], pairs: Sequence[tuple[int, int]]
+) -> tuple[float, float]:
     """(conflicts, agreement) of two Latin shapes: aligned vowels of disjoint classes
     (Hassan / Hussein) conflict; e agrees with anything."""
-    bad = 0.0
+    ca = _LAT_CLASSES.get(a) or _latin_classes(a)
+    cb = _LAT_CLASSES.get(b) or _latin_classes(b)
+    bad = 0
     for i, j in pairs:
-        x, y = _vclass(a[i]), _vclass(b[j])
+        x = ca[i]
+        y = cb[j]
         if x and y and not (x & y):
-            bad += 1.0
-    return bad, (1.0 - bad / len(pairs) if pairs else 0.0)
+            bad += 1
+    return float(bad), (1.0 - bad / len(pairs) if pairs else 0.0)

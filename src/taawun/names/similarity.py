@@ -10,7 +10,7 @@ Each result says which space decided, for the explanation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import cast
 
@@ -45,27 +45,28 @@ _VOWEL_CHECK_MIN = 0.6
 _EPS = 1e-9  # margin for the bounds below: float rounding must never skip a pair that counts
 
 
-@lru_cache(maxsize=500_000)
-def _conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...], both_arabic: bool) -> tuple[float, float]:
-    """Vowel conflicts of two shapes (x Arabic unless both are); cached, shapes repeat a lot."""
-    if both_arabic:
-        return arabic_vowel_conflicts(vx, vy, _aligned(x, y))
-    return vowel_conflicts(vx, vy, _aligned(x, y))
+# `_aligned` per key pair: the alignment depends on the two keys only, and keys recur under many
+# vowel patterns (among 150k candidate pairs of a 1M-person vocabulary, 123k alignments are asked
+# for of 19.5k key pairs). A plain dict, read at the call: cheaper per hit than an lru_cache.
+_ALIGNMENTS: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
+_ALIGNMENTS_MAX = 200_000
 
 
-@lru_cache(maxsize=500_000)
-def _latin_conflicts(x: str, vx: tuple[str, ...], y: str, vy: tuple[str, ...]) -> tuple[float, float]:
-    return latin_vowel_conflicts(vx, vy, _aligned(x, y))
+def _aligned(x: str, y: str) -> tuple[tuple[int, int], ...]:
+    """Positions of x and y aligned by a minimal edit script (kept or substituted letters), filed
+    in `_ALIGNMENTS`."""
+    got = _ALIGNMENTS[x, y] = _alignment(x, y)
+    if len(_ALIGNMENTS) > _ALIGNMENTS_MAX:
+        _ALIGNMENTS.clear()
+    return got
 
 
-def _aligned(x: str, y: str) -> list[tuple[int, int]]:
-    """Positions of x and y aligned by a minimal edit script (kept or substituted letters).
-
-    Walks the edit operations directly: the same pairs as the equal/replace blocks of
-    `Levenshtein.opcodes` (which are built from these operations), at half the cost.
-    """
+def _alignment(x: str, y: str) -> tuple[tuple[int, int], ...]:
+    """`_aligned`, worked out: walks the edit operations directly, for the same pairs as the
+    equal/replace blocks of `Levenshtein.opcodes` (which are built from these operations) at half
+    the cost."""
     if x == y:
-        return [(i, i) for i in range(len(x))]
+        return tuple((i, i) for i in range(len(x)))
     pairs: list[tuple[int, int]] = []
     i = j = 0
     ops = cast(list[tuple[str, int, int]], Levenshtein.editops(x, y).as_list())  # (tag, src, dest)
@@ -85,7 +86,7 @@ def _aligned(x: str, y: str) -> list[tuple[int, int]]:
         pairs.append((i, j))
         i += 1
         j += 1
-    return pairs
+    return tuple(pairs)
 
 
 def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) -> float:
@@ -98,40 +99,83 @@ def _key_sim(a: Token, b: Token, use_coarse: bool = False, need: float = 0.0) ->
     >= `need`, pairs that cannot reach it are skipped: the result is exact whenever it is
     >= `need`, and otherwise some value below `need`.
     """
-    ka = a.coarse_keys if use_coarse else a.keys
-    kb = b.coarse_keys if use_coarse else b.keys
-    lo = _VOWEL_CHECK_MIN
-    if need > VOWEL_BONUS:
-        lo = max(lo, (need - VOWEL_BONUS) / (1.0 - VOWEL_BONUS) - _EPS)
-        if lo > 1.0:
-            return 0.0
+    if use_coarse:
+        return _keys_sim(a, b, a.coarse_keys, b.coarse_keys, _key_lo(need))
+    return _keys_sim(a, b, a.keys, b.keys, _key_lo(need))
+
+
+def _edit_best(ka: tuple[str, ...], kb: tuple[str, ...], lo: float) -> list[tuple[int, int, float]]:
+    """(i, j, edit similarity) of the key pairs ka[i], kb[j] with the best edit similarity, if it is
+    at least `lo` (else none)."""
     top = 0.0
     cands: list[tuple[int, int, float]] = []
     sim = Levenshtein.normalized_similarity
     for i, x in enumerate(ka):
+        lx = len(x)
         for j, y in enumerate(kb):
-            s = 1.0 if x == y else sim(x, y)
+            if x == y:
+                s = 1.0
+            else:
+                # Two different keys are at least one edit and their length difference apart, and
+                # the similarity is 1 - edits / longer length: at the `lo` of the spaces' floors (0.77
+                # to 0.9) that rules out most pairs of short keys before the (costlier) call.
+                ly = len(y)
+                bound = (1.0 - (lx - ly) / lx if lx > ly else 1.0 - ((ly - lx) or 1) / ly) + _EPS
+                if bound < lo or bound < top:
+                    continue
+                s = sim(x, y)
             if s < lo or s < top:
                 continue
             if s > top:
                 top = s
                 cands.clear()
             cands.append((i, j, s))
-    if not cands:
+    return cands
+
+
+def _keys_sim(a: Token, b: Token, ka: tuple[str, ...], kb: tuple[str, ...], lo: float) -> float:
+    """`_key_sim` of the keys ka, kb (a's and b's keys or coarse keys) for `lo` = `_key_lo(need)`,
+    the least edit similarity of a key pair that can reach `need` (which `_token_similarity` has
+    worked out already for its bound)."""
+    if lo > 1.0:
         return 0.0
+    cands: list[tuple[int, int, float]]
+    if len(ka) == 1 and len(kb) == 1:  # a third of the calls (one key each): `_edit_best`, unrolled
+        x = ka[0]
+        y = kb[0]
+        if x == y:
+            cands = [(0, 0, 1.0)]
+        else:
+            lx = len(x)
+            ly = len(y)
+            if (1.0 - (lx - ly) / lx if lx > ly else 1.0 - ((ly - lx) or 1) / ly) + _EPS < lo:
+                return 0.0
+            s = Levenshtein.normalized_similarity(x, y)
+            if s < lo:
+                return 0.0
+            cands = [(0, 0, s)]
+    else:
+        cands = _edit_best(ka, kb, lo)
+        if not cands:
+            return 0.0
     a_ar = a.script == AR
     b_ar = b.script == AR
     va = a.vowels
     vb = b.vowels
     best = 0.0
+    aligned = _ALIGNMENTS
     for i, j, s in cands:
         x, y = ka[i], kb[j]
         if a_ar:
-            bad, agree = _conflicts(x, va[i], y, vb[j], b_ar)
+            pairs = aligned.get((x, y)) or _aligned(x, y)
+            if b_ar:
+                bad, agree = arabic_vowel_conflicts(va[i], vb[j], pairs)
+            else:
+                bad, agree = vowel_conflicts(va[i], vb[j], pairs)
         elif b_ar:
-            bad, agree = _conflicts(y, vb[j], x, va[i], False)
+            bad, agree = vowel_conflicts(vb[j], va[i], aligned.get((y, x)) or _aligned(y, x))
         else:
-            bad, agree = _latin_conflicts(x, va[i], y, vb[j])
+            bad, agree = latin_vowel_conflicts(va[i], vb[j], aligned.get((x, y)) or _aligned(x, y))
         s = s * (1.0 - VOWEL_BONUS) + VOWEL_BONUS * agree - VOWEL_PENALTY * bad
         if len(x) <= SHORT_KEY_LEN or len(y) <= SHORT_KEY_LEN:
             s *= SHORT_KEY_FACTOR
@@ -197,6 +241,17 @@ def token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str
         return _BELOW
     _PAIR_CACHE[key] = res
     return res
+
+
+def screened_similarities(pairs: Iterable[tuple[Token, Token]], floor: float) -> Iterator[float]:
+    """token_similarity(a, b, floor)[0] of each pair where it reaches `floor`, 0.0 elsewhere; for
+    the bulk scoring of a vocabulary's candidate pairs (`taawun.index.bulk`), which the column joins
+    have screened already (`_below`'s bounds settle next to none of them) and which are each asked
+    for once: neither the bounds nor the pair cache are worth their cost there."""
+    score = _token_similarity
+    for a, b in pairs:
+        s = score(a, b, floor)[0]
+        yield s if s >= floor else 0.0
 
 
 _REACH: dict[float, tuple[float, float, float]] = {}
@@ -396,35 +451,34 @@ def similar_parts(x: Token, ys: Sequence[Token], floor: float) -> list[tuple[int
 def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, str]:
     """Exact when the result is >= floor. Each phonetic space is asked only for values that
     could still win (beat the spelling result and the floor); see `_key_sim`. A space whose keys
-    cannot reach what it is asked for (`_key_bounds`) is not asked: it would find nothing."""
+    cannot reach what it is asked for (`_key_bound`) is not asked: it would find nothing."""
     if a.is_initial:
         return _initial_sim(a, b), "initial"
     if b.is_initial:
         return _initial_sim(b, a), "initial"
     a_ar = a.script == AR
-    b_ar = b.script == AR
     top = a.key_len if a.key_len > b.key_len else b.key_len
-    if a_ar == b_ar:
+    if a_ar == (b.script == AR):
         s = _str_sim(a.forms, b.forms)
         if s >= 1.0:
             return 1.0, "spelling"
         t = floor if floor > s else s
-        need = t / SAME_SCRIPT_KEY_FACTOR
-        if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) < _key_lo(need):
+        lo = _key_lo(t / SAME_SCRIPT_KEY_FACTOR)
+        if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) < lo:
             k = 0.0
         else:
-            k = SAME_SCRIPT_KEY_FACTOR * _key_sim(a, b, need=need)
+            k = SAME_SCRIPT_KEY_FACTOR * _keys_sim(a, b, a.keys, b.keys, lo)
             if k > t:
                 t = k
         # Taghi / Taqi (Persian gh = q)
         if a.coarse_same and b.coarse_same:
             c = 0.0  # the coarse space would repeat the key comparison with a smaller factor: cannot win
         else:
-            need = t / COARSE_FACTOR
-            if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) < _key_lo(need):
+            lo = _key_lo(t / COARSE_FACTOR)
+            if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) < lo:
                 c = 0.0
             else:
-                c = COARSE_FACTOR * _key_sim(a, b, use_coarse=True, need=need)
+                c = COARSE_FACTOR * _keys_sim(a, b, a.coarse_keys, b.coarse_keys, lo)
         if s >= k and s >= c:
             return s, "spelling"
         return (k, "phonetic") if k >= c else (c, "coarse phonetic")
@@ -437,21 +491,31 @@ def _token_similarity(a: Token, b: Token, floor: float = 0.0) -> tuple[float, st
             return 1.0, space
         # a near miss to an attested spelling is weak evidence (sayad ~ saad)
         best = best**2 if best >= 0.9 else best**3
-    need = (floor if floor > best else best) / KEY_FACTOR
-    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= _key_lo(need):
-        k = KEY_FACTOR * _key_sim(ar, lat, need=need)
+    lo = _key_lo((floor if floor > best else best) / KEY_FACTOR)
+    if _key_bound(a.key_all, a.key_any, b.key_all, b.key_any, top) >= lo:
+        k = KEY_FACTOR * _keys_sim(ar, lat, ar.keys, lat.keys, lo)
         if k > best:
             best, space = k, "phonetic"
     if not (ar.coarse_same and lat.coarse_same):  # else the coarse space cannot win (see above)
-        need = (floor if floor > best else best) / COARSE_FACTOR
-        if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= _key_lo(need):
-            c = COARSE_FACTOR * _key_sim(ar, lat, use_coarse=True, need=need)
+        lo = _key_lo((floor if floor > best else best) / COARSE_FACTOR)
+        if _key_bound(a.coarse_all, a.coarse_any, b.coarse_all, b.coarse_any, top) >= lo:
+            c = COARSE_FACTOR * _keys_sim(ar, lat, ar.coarse_keys, lat.coarse_keys, lo)
             if c > best:
                 best, space = c, "coarse phonetic"
     # (below the floor the discount cannot matter: the pair is rejected either way)
-    if best >= floor and best > 0.0 and _spelling_of_another(ar.forms, lat.forms):
+    if best >= floor and best > 0.0 and _owned(lat.forms) and _spelling_of_another(ar.forms, lat.forms):
         return best * FOREIGN_SPELLING_FACTOR, space + ", spelling of another name"
     return best, space
+
+
+def _owned(lat_forms: tuple[str, ...]) -> bool:
+    """Whether every reading of a Latin part is someone's attested spelling: `_spelling_of_another`
+    is False otherwise, and most parts are not, which one lookup per reading says without that
+    function's cache (a miss, for most pairs of a vocabulary's bulk scoring)."""
+    owners_of = spelling_owners()
+    if len(lat_forms) == 1:
+        return lat_forms[0] in owners_of
+    return all(lat in owners_of for lat in lat_forms)
 
 
 @lru_cache(maxsize=200_000)
