@@ -5,8 +5,10 @@ agreeing date lifts a weaker name to the threshold), and those records are found
 postings of more, and commoner, parts than the undated floor needs. Reading those postings' dates
 to keep the few born in the query's year was most of a passenger's search cost (each of the
 ~70 sources' dates swept, or binary-searched per part). With every (part, entry) pair sorted by
-(part, birth date), the entries of one part born in one year are one contiguous run, and the runs
-of all sources are found by a single `searchsorted`: the read costs what it returns.
+(part, birth date), the entries of one part born within one range of dates are one contiguous run: a
+part's short run is read whole, the long runs of all sources are found by one `searchsorted`, and
+the read costs about what it returns (the query's agreeing dates are a few ranges:
+`attributes.lifting_births`).
 
 Entries are only ever appended, and never change; those added since the sorted arrays were made are
 read from the index's flat part lists (a few dozen thousand pairs at most) until they are many, then
