@@ -70,13 +70,18 @@ class BirthIndex:
 
     def _recent_pairs(self, tok_flat: array, tok_start: array) -> tuple[np.ndarray, np.ndarray]:
         """(entry, part) of the entries added since, each pair once (postings list a part once per entry)."""
-        starts = np.frombuffer(tok_start, dtype=np.int64)[self.upto :]
-        parts = np.frombuffer(tok_flat, dtype=np.int32)[starts[0] : starts[-1]].astype(np.int64)
+        starts, parts = self._recent(tok_flat, tok_start)
         ids = np.repeat(np.arange(self.upto, len(starts) - 1 + self.upto, dtype=np.int64), np.diff(starts))
-        pairs = np.unique(ids << 32 | parts)
+        pairs = np.unique(ids << 32 | parts.astype(np.int64))
         return (pairs >> 32).astype(np.int32), pairs & _LOW
 
-    def born_in(self, sources: Sequence[int] | np.ndarray, ranges: Sequence[tuple[int, int]], tok_flat: array,
+    def _recent(self, tok_flat: array, tok_start: array) -> tuple[np.ndarray, np.ndarray]:
+        """The flat part lists' bounds of the entries added since the arrays were sorted (from `upto`, closed by
+        the sentinel), and their parts."""
+        starts = np.frombuffer(tok_start, dtype=np.int64)[self.upto :]
+        return starts, np.frombuffer(tok_flat, dtype=np.int32)[starts[0] : starts[-1]]
+
+    def born_in(self, sources: Sequence[int], ranges: Sequence[tuple[int, int]], tok_flat: array,
                 tok_start: array, births: array, n_parts: int) -> tuple[np.ndarray, np.ndarray]:
         """The entries of these parts (of `n_parts`) born within `ranges` (half-open ranges of packed dates,
         ascending, disjoint): (entries, the rank in `sources` of the source each came from), in no particular
@@ -118,8 +123,7 @@ class BirthIndex:
             self._marks = np.zeros(max(n_parts, 2 * len(self._marks)), dtype=np.int32)
         marks = self._marks
         marks[src] = np.arange(1, len(src) + 1, dtype=np.int32)
-        starts = np.frombuffer(tok_start, dtype=np.int64)[self.upto :]
-        parts = np.frombuffer(tok_flat, dtype=np.int32)[starts[0] : starts[-1]]
+        starts, parts = self._recent(tok_flat, tok_start)
         rank = marks.take(parts)
         marks[src] = 0
         hit = np.flatnonzero(rank)

@@ -620,10 +620,10 @@ class PersonIndex:
         the few ranges of dates that do, `lifting_births`), each once per source it has. They come in source
         order (long postings first, those of _BIRTH_SORT_MIN entries or more before the others), each
         source's in posting order: the order in which ties of the ranking have always been met."""
-        src = np.asarray(sources, dtype=np.int64)
-        lens = self._posting_lengths().take(src)
-        order = np.concatenate([src[lens >= _BIRTH_SORT_MIN], src[(lens >= _BLOCK_MIN) & (lens < _BIRTH_SORT_MIN)],
-                                src[(lens > 0) & (lens < _BLOCK_MIN)]])
+        long, short = self._split_sources(sources)
+        postings = self._postings
+        order = [tid for tid in long if len(postings[tid]) >= _BIRTH_SORT_MIN]
+        order += [tid for tid in long if len(postings[tid]) < _BIRTH_SORT_MIN] + short
         ids, ranks = self._birth_index().born_in(order, lifting_births(qdate), self._tok_flat, self._tok_start,
                                                  self._entry_births, len(self._postings))
         return ids.take(np.argsort(ranks.astype(np.int64) << 32 | ids))
@@ -851,10 +851,9 @@ class PersonIndex:
         """Source parts with long postings (their rows kept, `_posting_rows`) and the non-empty rest, whose
         entries are read together: a screening's sources are mostly short postings (a few dozen of them),
         and one gather for all of them costs less than one each."""
-        postings = self._postings
-        long = [tid for tid in sources if len(postings[tid]) >= _BLOCK_MIN]
-        short = [tid for tid in sources if 0 < len(postings[tid]) < _BLOCK_MIN]
-        return long, short
+        src = np.asarray(sources, dtype=np.int64)
+        lens = self._posting_lengths().take(src)  # (read in bulk: a dated read has ~70 sources)
+        return src[lens >= _BLOCK_MIN].tolist(), src[(lens > 0) & (lens < _BLOCK_MIN)].tolist()
 
     def _joined_postings(self, tids: Sequence[int]) -> np.ndarray:
         """These parts' postings, one after the other, as one array (joined in one C call)."""
