@@ -103,17 +103,15 @@ def date_effects(query: PartialDate, packed: np.ndarray) -> np.ndarray:
     rel = rel[window]
     md = rel % 10000  # month * 100 + day
     got = np.full(len(window), e["mismatch"], dtype=np.float32)
-    # a year apart: no evidence either way when either side lacks the month
-    got[md < 100 if qm else np.full(len(md), True)] = e["near_year"]
     same = (rel >= 10000) & (rel < 20000)
+    # a year apart: no evidence either way when either side lacks the month
+    got[~same & (md < 100) if qm else ~same] = e["near_year"]
     if qm == 0:  # the query's month unknown: the year is all either side can tell
         got[same] = e["year"]
     elif qd == 0:  # year and month: the month decides where the record has one, else the year
-        got[same] = e["mismatch"]
         got[same & (md // 100 == qm)] = e["year_month"]
         got[same & (md % 100 == 0) & (md // 100 != qm)] = e["year"]  # neither side has the day
     else:
-        got[same] = e["mismatch"]
         got[same & (md == qm * 100)] = e["year_month"]  # the record lacks the day
         got[same & (md == qd * 100 + qm)] = e["swapped"]
         got[same & (md == qm * 100 + qd)] = e["exact"]  # (after swapped: day and month alike are exact)
