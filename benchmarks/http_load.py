@@ -48,25 +48,21 @@ class Connection:
         """(status, body) of one request; HttpError (and a closed connection) when it fails."""
         head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self._fixed}"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
-        if self._reader is not None and self._reader.at_eof():
-            self.close()  # the server let the idle connection go (uvicorn after 5 s): open a new one
-        reused = self._reader is not None
-        try:
-            return await asyncio.wait_for(self._exchange(head + body), self.timeout)
-        except (OSError, asyncio.IncompleteReadError) as exc:
-            self.close()
-            if not reused or isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
-                raise HttpError(f"{type(exc).__name__}: {exc}") from exc
-            # a kept connection closed by the server as the request went out, before any answer: sent once
-            # more on a new connection, as every HTTP client does with an idle connection
-        except (asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
-            self.close()
-            raise HttpError(f"{type(exc).__name__}: {exc}") from exc
-        try:
-            return await asyncio.wait_for(self._exchange(head + body), self.timeout)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
-            self.close()
-            raise HttpError(f"{type(exc).__name__}: {exc}") from exc
+        request = head + body
+        for last_try in (False, True):
+            if self._reader is not None and self._reader.at_eof():
+                self.close()  # the server let the idle connection go (uvicorn after 5 s): open a new one
+            reused = self._reader is not None
+            try:
+                return await asyncio.wait_for(self._exchange(request), self.timeout)
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
+                self.close()
+                # a kept connection closed by the server as the request went out, before any answer: sent once
+                # more on a new connection, as every HTTP client does with an idle connection
+                stale = isinstance(exc, OSError) or isinstance(exc, asyncio.IncompleteReadError) and not exc.partial
+                if last_try or not reused or not stale:
+                    raise HttpError(f"{type(exc).__name__}: {exc}") from exc
+        raise AssertionError("unreachable: the last try returns or raises")
 
     async def _exchange(self, request: bytes) -> tuple[int, bytes]:
         reader, writer = await self._open()
