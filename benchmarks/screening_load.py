@@ -511,7 +511,7 @@ async def _load(urls: Sequence[str], path: str, bodies: Sequence[dict[str, Any]]
                 try:
                     status, data = await conns[i % len(urls)].request("POST", path, payloads[i])
                 except HttpError as exc:
-                    statuses[str(exc).split(":")[0]] += 1
+                    statuses[type(exc.__cause__).__name__] += 1  # (the error the connection met)
                     continue
                 latencies.append((time.perf_counter() - start) * 1000)
                 statuses[str(status)] += 1
