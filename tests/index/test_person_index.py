@@ -79,8 +79,8 @@ def test_removed_records_never_returned_after_many_removals() -> None:
 
 def test_posting_counts_read_by_the_source_choice_follow_adds_compaction_and_snapshots(tmp_path: Path) -> None:
     """The source choice prices each part by its postings' length, counted from the entries added since it
-    last looked: if the count drifted, screenings would read far more candidates than the bound needs (same
-    results, slower), which no result-level test would show."""
+    last looked, and splits the sources by it into long and short postings: if the count drifted, screenings
+    would read far more candidates than the bound needs, or skip a posting counted empty."""
     idx = PersonIndex()
 
     def counts_agree(index: PersonIndex) -> bool:

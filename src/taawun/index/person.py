@@ -826,7 +826,8 @@ class PersonIndex:
         return cand, approx
 
     def _posting_lengths(self) -> np.ndarray:
-        """Per vocabulary part: the length of its postings, for pricing the sources. Counted from the entries
+        """Per vocabulary part: the length of its postings, for pricing the sources and splitting them into long
+        and short ones (`_split_sources`: a count off there would drop a posting). Counted from the entries
         added since the last call (an entry is in the postings of each of its distinct parts) rather than
         kept by `add`, where a counter per part cost 5-8% of a bulk load; made afresh after a compaction or
         when most entries are new (a bulk load's first query)."""
