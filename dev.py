@@ -11,6 +11,11 @@ inside it. It is idempotent: a second run with unchanged lock files starts at on
     python3 dev.py test [pytest args]    # the whole test suite; exit status is pytest's
     python3 dev.py setup                 # only create/refresh .venv
     python3 dev.py run CMD [ARGS]        # run a command from .venv/bin (e.g. ruff, mypy, python)
+
+serve, test and setup also compile the name engine's hot modules with mypyc into .venv when the
+engine's sources have no build yet (about a minute; see src/taawun/compiled.py). Without a C
+compiler that step fails and Taawun runs the same code as pure Python. TAAWUN_PURE_PYTHON=1
+skips the build and forces pure Python.
 """
 
 from __future__ import annotations
@@ -89,6 +94,23 @@ def ensure_venv() -> None:
     say(".venv is ready")
 
 
+def ensure_compiled() -> None:
+    """Build the compiled engine if the sources changed since the last build; never fatal.
+
+    The build script (run by the venv's python: it needs mypyc) prints its own line when it builds
+    and when it fails; a failure leaves the pure-Python engine running, which gives the same results.
+    """
+    if os.environ.get("TAAWUN_PURE_PYTHON", "") not in ("", "0"):
+        return
+    try:
+        result = subprocess.run([str(BIN / "python"), str(ROOT / "scripts" / "build_compiled.py")], cwd=ROOT)
+    except OSError as exc:
+        say(f"could not run the mypyc build ({exc}); using the pure-Python engine")
+        return
+    if result.returncode not in (0, 1):  # 1: the script already said why
+        say(f"the mypyc build stopped (exit status {result.returncode}); using the pure-Python engine")
+
+
 def exec_in_venv(cmd: list[str], env: dict[str, str] | None = None) -> None:
     """Replace this process so signals (Ctrl-C) and the exit status belong to the real command."""
     os.chdir(ROOT)
@@ -107,6 +129,8 @@ def main(argv: list[str]) -> None:
     if command not in {"serve", "test", "setup", "run"}:
         sys.exit(f"dev.py: unknown command {command!r}; use serve, test, setup or run")
     ensure_venv()
+    if command != "run":
+        ensure_compiled()
     if command == "setup":
         return
     if command == "test":

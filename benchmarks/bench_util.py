@@ -58,6 +58,8 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def environment() -> dict[str, Any]:
     """What the figures were measured on: they mean little without it."""
+    from taawun import compiled  # after the sys.path set-up above
+
     try:
         commit = subprocess.run(
             ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
@@ -76,6 +78,7 @@ def environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "commit": commit,
         "engine_uncommitted_changes": dirty,
+        "engine": compiled.engine(),  # the name engine's mypyc build or pure Python (taawun.compiled)
         "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
 

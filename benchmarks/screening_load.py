@@ -780,6 +780,7 @@ def main() -> None:
         with workers(url, snap, tmpdir) as procs:
             (a, pa), (b, pb) = procs
             start = {"healthz_s": [round(wait_healthy(a, pa), 2), round(wait_healthy(b, pb), 2)]}
+            start["engine"] = [httpx.get(f"{u}/healthz", timeout=5).json().get("engine") for u in (a, b)]
             screener = token(a, SCREENER[0])
             officer = token(a, "officer_mar")
             first = []

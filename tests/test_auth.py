@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 
+from taawun import compiled
 from taawun.access import identity
 from taawun.store.tables import audit_log, tokens
 from taawun.store.tables import users as users_table
@@ -68,7 +69,7 @@ def test_every_route_but_login_and_health_needs_a_token(client: TestClient) -> N
             _assert_401(client.request(method, path, headers=headers, json={}))
             checked += 1
     assert checked >= 15 * len(bad_tokens)
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "engine": compiled.engine()}
 
 
 def test_login_gives_a_working_token(client: TestClient, engine: Engine) -> None:

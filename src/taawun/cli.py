@@ -20,6 +20,7 @@ import typer
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from taawun import compiled
 from taawun.access import audit
 from taawun.access.actor import SYSTEM
 from taawun.access.records import expire_due
@@ -189,7 +190,8 @@ def serve(db: Db = None,
             else:
                 _load_demo(engine, demo_service.DEFAULT_PERSONS, demo_service.DEFAULT_SEED)
     os.environ["TAAWUN_DB"] = url  # each worker builds its own app and engine from it
-    typer.echo(f"serving {_safe_url(url)} on http://{host}:{port} with {workers} worker(s)", err=True)
+    typer.echo(f"serving {_safe_url(url)} on http://{host}:{port} with {workers} worker(s), "
+               f"name engine {compiled.engine()}", err=True)
     uvicorn.run("taawun.api.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from taawun import web
+from taawun import compiled, web
 from taawun.api import (
     problems,
     routes_admin,
@@ -43,6 +43,6 @@ def create_app(engine: Engine | None = None, db_url: str | None = None) -> FastA
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
-        return {"status": "ok"}
+        return {"status": "ok", "engine": compiled.engine()}  # name engine: "compiled" (mypyc) or "pure"
 
     return app

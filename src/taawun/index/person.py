@@ -77,10 +77,12 @@ class _Listed(NamedTuple):
     """One query part's similar vocabulary parts, as the candidate search reads them."""
 
     sims: dict[int, float]  # the list itself (vocabulary id -> similarity), as `Vocabulary.similar` gave it
-    tids: np.ndarray  # its ids, in its order
-    sims_at: np.ndarray  # their similarities
-    rows: np.ndarray  # lookup rows (id + 1) of those that open candidates (>= CAND_MIN_SIM)
-    values: np.ndarray  # and their (similarity * pair weight) + i * pair weight, complex128
+    # The arrays are typed Any, not np.ndarray: mypyc (compiled engine, taawun.compiled) fails at import
+    # with KeyError 'ndarray' on a NamedTuple field of a numpy type.
+    tids: Any  # its ids, in its order
+    sims_at: Any  # their similarities
+    rows: Any  # lookup rows (id + 1) of those that open candidates (>= CAND_MIN_SIM)
+    values: Any  # and their (similarity * pair weight) + i * pair weight, complex128
     costs: dict[tuple[int, int], list[int]]  # postings read per level of _LEVELS, as of a postings generation
 
 
@@ -187,7 +189,7 @@ class PersonIndex:
                 self._tok_start.append(len(self._tok_flat))
                 self._entry_rec.append(rid)
                 self._entry_births.append(packed)
-                self._entry_w.append(sum([toks[t].weight for t in tids]))
+                self._entry_w.append(sum([toks[t].weight for t in tids], 0.0))
                 for tid in set(tids):
                     postings[tid].append(eid)
                 made[k] = 1
@@ -289,7 +291,7 @@ class PersonIndex:
         """Query parts (by index) at least one of which a record above `floor` must match, if parts
         matched below CAND_MIN_SIM counted as unmatched."""
         order = sorted(range(len(qtoks)), key=lambda i: -qtoks[i].weight)
-        rest = sum(t.weight for t in qtoks)
+        rest = sum((t.weight for t in qtoks), 0.0)
         chosen: list[int] = []
         taken = 0.0
         for i in order:
@@ -321,7 +323,7 @@ class PersonIndex:
         treats a part matched below the listed similarities as unmatched (a general search at a low
         floor ranks likely names; it does not promise every weak one).
         """
-        total = sum(t.weight for t in qtoks)
+        total = sum((t.weight for t in qtoks), 0.0)
         most = (1.0 - min(floors)) * total + 1e-9  # the slack the lowest floor needs
         generation = (len(self._entry_rec), self._compactions)  # postings change only by these
         # per part: options (slack, cost, level), cumulative from the highest level down
@@ -430,8 +432,8 @@ class PersonIndex:
                 # neither reaches the floor, the unlisted pairs need not be scored.
                 free_a = [w for i, w in enumerate(q_w) if not ua >> i & 1]
                 free_b = [w for j, w in enumerate(e_w) if not ub >> j & 1]
-                rest_a = sum(free_a)
-                rest_b = sum(free_b)
+                rest_a = sum(free_a, 0.0)
+                rest_b = sum(free_b, 0.0)
                 k = min(len(free_a), len(free_b))
                 added = matched
                 if not k:
@@ -442,7 +444,7 @@ class PersonIndex:
                 if k < len(free_b):
                     free_b.sort()
                     del free_b[:-k]
-                paired = sum(free_a) + sum(free_b)
+                paired = sum(free_a, 0.0) + sum(free_b, 0.0)
                 low = den + ALPHA * (rest_a + rest_b) + (1.0 - ALPHA) * paired
                 if low > 0:
                     top = (num + CAND_MIN_SIM * paired) / low
@@ -476,8 +478,8 @@ class PersonIndex:
         if not matched:
             return 0.0
         if matched != added:  # unlisted pairs were taken: fewer parts are left over
-            rest_a = sum(w for i, w in enumerate(q_w) if not ua >> i & 1)
-            rest_b = sum(w for j, w in enumerate(e_w) if not ub >> j & 1)
+            rest_a = sum((w for i, w in enumerate(q_w) if not ua >> i & 1), 0.0)
+            rest_b = sum((w for j, w in enumerate(e_w) if not ub >> j & 1), 0.0)
         den += ALPHA * (rest_a + rest_b) + CONFLICT * 2 * min(rest_a, rest_b)
         if den <= 0:
             return 0.0
@@ -538,18 +540,22 @@ class PersonIndex:
             pairs = [(j, i, v) for i, j, v in aligned]
         short_w = [t.weight for t in short]
         long_w = [t.weight for t in long]
-        all_s = sum(short_w)
-        all_l = sum(long_w)
+        all_s = sum(short_w, 0.0)
+        all_l = sum(long_w, 0.0)
         # each pair's terms, worked out once: a join takes the pairs of the parts it joins (at most two)
         # out of the sums over all of them
         by_short: dict[int, _PairTerms] = {}
         by_long: dict[int, _PairTerms] = {}
+        # the long part each short part is paired with: whether two of the terms are one pair's is asked of it,
+        # not of the tuples' identity (mypyc, `taawun.compiled`, boxes a tuple anew for each dict it goes in)
+        partner: dict[int, int] = {}
         all_n = all_d = all_ws = all_wl = 0.0
         for a, b, v in pairs:
             ws = short_w[a]
             wl = long_w[b]
             n, d = pair_terms(v, ws + wl, 2)
             by_short[a] = by_long[b] = (v, n, d, ws, wl)
+            partner[a] = b
             all_n += n
             all_d += d
             all_ws += ws
@@ -561,8 +567,10 @@ class PersonIndex:
         for j in range(len(long_w) - 1):
             j1 = j + 1
             at_j = by_long.get(j)
+            jb = j  # the part of the two that at_j is paired with
             if at_j is None:
                 at_j = by_long.get(j1)
+                jb = j1
             elif j1 in by_long:
                 continue  # `_merge_repair` skips it
             if long[j].script != long[j1].script:
@@ -582,7 +590,7 @@ class PersonIndex:
                     den -= at_i[2]
                     used_s -= at_i[3]
                     used_l -= at_i[4]
-                if at_j is not None and at_j is not at_i:
+                if at_j is not None and partner.get(i) != jb:  # (at_j is not at_i)
                     num -= at_j[1]
                     den -= at_j[2]
                     used_s -= at_j[3]
@@ -597,7 +605,7 @@ class PersonIndex:
                     wl_open = [w for w, b in open_l if b != j and b != j1]
                     k = min(len(ws_open), len(wl_open))
                     if k:
-                        paired = sum(ws_open[:k]) + sum(wl_open[:k])
+                        paired = sum(ws_open[:k], 0.0) + sum(wl_open[:k], 0.0)
                         num += rest_sim * paired
                         den += (1.0 - ALPHA) * paired
                 # the joined pair at similarity s adds (s * J, J + (1 - s) * D) (`pair_terms`), so the
@@ -743,7 +751,7 @@ class PersonIndex:
 
     def _total_weights(self, qtoks: Sequence[Token], cand: np.ndarray) -> np.ndarray:
         """Per candidate: the query's and the entry's part weights together."""
-        return sum(t.weight for t in qtoks) + np.frombuffer(self._entry_w, dtype=np.float32).take(cand)
+        return sum((t.weight for t in qtoks), 0.0) + np.frombuffer(self._entry_w, dtype=np.float32).take(cand)
 
     def _date_effects(self, qdate: PartialDate | None, cand: np.ndarray) -> np.ndarray | None:
         """Per candidate: how its record's birth date moves a score (`combine`); None without a query date."""
@@ -805,7 +813,7 @@ class PersonIndex:
             self._add_beyond_width(summed, cand, wide, lookup)
         lookup[touched] = 0.0
         weighted, matched = summed.real, summed.imag
-        total_w = sum(t.weight for t in qtoks) + rows[:, _COL_WEIGHT].view(np.float32)
+        total_w = sum((t.weight for t in qtoks), 0.0) + rows[:, _COL_WEIGHT].view(np.float32)
         effect = None if qdate is None else date_effects(qdate, np.ascontiguousarray(rows[:, _COL_BIRTH]))
         del rows
         rest = np.maximum(total_w - matched, 0.0)

@@ -5,7 +5,11 @@ two names should be reported as a possible match, calibrated on development data
 threshold serves all script combinations.
 """
 
-from taawun.names.scoring import NameScore, TokenMatch, analyse_name, compare, name_score
+from taawun.compiled import use_compiled
+
+use_compiled(__name__, __path__)  # first: the compiled modules, when built from these sources
+
+from taawun.names.scoring import NameScore, TokenMatch, analyse_name, compare, name_score  # noqa: E402
 
 DEFAULT_THRESHOLD = 0.88
 
