@@ -31,6 +31,7 @@ MODULES: tuple[str, ...] = (
     "names/similarity.py",
     "names/phonetic.py",
     "names/joins.py",
+    "names/tokens.py",
     "index/person.py",
 )
 # The packages whose sources the compiled modules were checked against (they import only each other).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 from taawun.names.normalize import fold_arabic
 from taawun.names.phonetic import Shape, arabic_shapes, coarse, latin_shapes
@@ -61,11 +62,11 @@ class Token:
 _TOKEN_FIELDS = tuple(f.name for f in fields(Token))
 
 
-def _restore_token(*values: object) -> Token:
-    token = object.__new__(Token)
-    for name, value in zip(_TOKEN_FIELDS, values, strict=True):
-        object.__setattr__(token, name, value)
-    return token
+def _restore_token(*values: Any) -> Token:
+    """Through the constructor: compiled by mypyc (`taawun.compiled`), Token is a native class that
+    `object.__new__` cannot make; a frozen dataclass's __init__ sets each field as the loop it replaced
+    did. (Snapshots name this function, so it keeps its name.)"""
+    return Token(*values)
 
 
 def _letter_masks(words: tuple[str, ...], mod: int = 31) -> tuple[int, int]:
