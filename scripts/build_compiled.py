@@ -4,7 +4,8 @@
     python scripts/build_compiled.py --force  # rebuild anyway
 
 Run by `dev.py` (serve, test, setup) with the venv's python. Prints one line when it builds and
-one when the build fails; exit status 0 when a build for the current sources exists afterwards.
+one when it cannot (no C compiler, no Python headers, or a failed build, which is then not retried
+for the same sources without --force); exit status 0 when a build for the current sources exists.
 The compiler's output goes to a log beside the builds, not to the terminal. The build is
 written to a temporary directory and renamed into place, so a half-made build is never used.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import os
 import shutil
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +28,18 @@ from taawun import compiled
 
 def say(msg: str) -> None:
     print(f"build_compiled: {msg}", file=sys.stderr, flush=True)
+
+
+def _missing_tool() -> str | None:
+    """What the build certainly lacks (checked before mypyc's half minute of type checking), if anything."""
+    if importlib.util.find_spec("mypyc") is None:
+        return "mypyc (part of mypy, a dev dependency) is not installed"
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        return f"no C compiler ({compiler}) was found"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").exists():
+        return "the Python headers (Python.h) are not installed"
+    return None
 
 
 def _build(out: Path, work: Path) -> None:
@@ -50,6 +65,14 @@ def main() -> int:
     root = compiled.builds_root()
     root.mkdir(parents=True, exist_ok=True)
     log = root / f"{target.name}.log"
+    failed = root / f"{target.name}.failed"  # not retried at every start: a failure costs half a minute
+    if failed.exists() and not args.force:
+        say(f"the last build of these sources failed (see {log}; retry with --force); the pure-Python engine is used")
+        return 1
+    missing = _missing_tool()
+    if missing:
+        say(f"{missing}, so the engine is not compiled; the pure-Python engine is used (same results, slower)")
+        return 1
     say(f"compiling the name engine with mypyc (about a minute, once per source change; log: {log})")
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
@@ -74,6 +97,7 @@ def main() -> int:
         with contextlib.suppress(OSError):  # a concurrent build of the same sources may have won: fine
             out.rename(target)
     except BaseException as exc:  # SystemExit from setuptools on a compiler error, too
+        failed.touch()
         say(f"the build failed ({type(exc).__name__}: see {log}); the pure-Python engine is used")
         return 1
     finally:
