@@ -10,7 +10,7 @@ import pytest
 
 from taawun.index import PersonIndex
 from taawun.names import DEFAULT_THRESHOLD
-from taawun.names.attributes import parse_date
+from taawun.names.attributes import lifting_births, parse_date
 
 
 def make() -> PersonIndex:
@@ -232,6 +232,6 @@ def test_dated_candidates_of_a_grown_index_include_every_namesake_born_that_year
     for day in days_added_later[::40]:
         qdate = parse_date(day)
         assert qdate is not None
-        found = {idx._records[idx._entry_rec[e]].record_id for e in idx._dated(common, qdate)}  # type: ignore[union-attr]
+        found = {idx._records[idx._entry_rec[e]].record_id for e in idx._dated(common, lifting_births(qdate))}  # type: ignore[union-attr]
         expected = {rid for rid, b in born.items() if b == qdate}
         assert expected and expected <= found

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from taawun.index import PersonIndex
 from taawun.names import DEFAULT_THRESHOLD
-from taawun.names.attributes import PartialDate, combine, lowest_name_score
+from taawun.names.attributes import PartialDate, combine, lowest_name_score, mismatch_name_score
 
 DATES = [None, PartialDate(1980), PartialDate(1980, 5), PartialDate(1980, 5, 1)]
 
@@ -33,6 +33,22 @@ def test_lowest_name_score_inverts_combine_at_best_agreement(name: float, total:
                 assert combine(name, date, record_date, nats, record_nats, "m", "m")[0] < total
     if name >= floor + 1e-6:
         assert best >= total - 1e-6
+
+
+@given(name=st.floats(0.0, 1.0), total=st.floats(0.5, 1.0), nats=st.sampled_from([frozenset(), frozenset({"SYR"})]))
+def test_mismatch_name_score_inverts_combine_when_the_dates_disagree(name: float, total: float,
+                                                                     nats: frozenset[str]) -> None:
+    """Below it, a record born on another day cannot reach the total whatever else agrees; from it on, one
+    that agrees on the rest can. At the screening threshold it is out of reach: a dated screening then
+    skips every record born on another date."""
+    floor = mismatch_name_score(total, nats)
+    query, other = PartialDate(1980, 5, 1), PartialDate(1975, 2, 3)
+    if name < floor - 1e-6:
+        for record_nats in (frozenset(), frozenset({"SYR"})):
+            assert combine(name, query, other, nats, record_nats, "m", "m")[0] < total
+    if name >= floor + 1e-6:
+        assert combine(name, query, other, nats, nats, None, None)[0] >= total - 1e-6
+    assert mismatch_name_score(DEFAULT_THRESHOLD, frozenset({"SYR"})) > 1.0
 
 
 FIRST = ["Samir", "Samira", "Khalil", "Mohammed", "Muhammad", "Ali", "Hassan", "Hussein", "Youssef", "Yusuf",
@@ -151,3 +167,25 @@ def test_dated_screening_follows_adds_removals_and_compaction(monkeypatch: pytes
     for rid, rec in live.items():
         fresh.add(rid, **rec)  # type: ignore[arg-type]
     assert screen(fresh) == screen(grown)
+
+
+@pytest.mark.parametrize("min_total", [DEFAULT_THRESHOLD, 0.6])
+def test_dated_screening_finds_namesakes_without_a_date_or_a_year_apart(min_total: float) -> None:
+    """Among hundreds of namesakes born on other days, which a dated screening at the threshold no longer
+    reads, the records whose date neither agrees nor disagrees (none, or a year apart given without a month)
+    must still be found, and at a lower threshold, which a disagreeing date can reach, so must those."""
+    rng = random.Random(3)
+    idx = PersonIndex()
+    for i in range(600):
+        idx.add(f"o{i}", names=[f"Khalil {rng.choice(FIRST)} Darwish"],
+                birth_date=f"{rng.randint(1950, 1999)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+    idx.add("no-date", names=["Khalil Youssef Darwish"])
+    idx.add("year-apart", names=["Khalil Youssef Darwish"], birth_date="1979")
+    idx.add("same-day", names=["Khalil Yusuf Darwish"], birth_date="1980-05-01")
+    idx.add("other-day", names=["Khalil Youssef Darwish"], birth_date="1980-05-02")
+    query = {"names": ["Khalil Youssef Darwish"], "birth_date": "1980-05-01"}
+    screening = {h.record_id: h.score for h in idx.search(**query, limit=1000, min_total=min_total)}
+    general = {h.record_id: h.score for h in idx.search(**query, limit=1000) if h.score >= min_total}
+    assert screening == general
+    assert {"no-date", "year-apart", "same-day"} <= set(screening)
+    assert ("other-day" in screening) == (min_total < DEFAULT_THRESHOLD)

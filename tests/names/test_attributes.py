@@ -10,6 +10,7 @@ from taawun.names.attributes import (
     date_agreement,
     date_effects,
     lifting_births,
+    neutral_births,
     pack_date,
     parse_date,
 )
@@ -70,3 +71,17 @@ def test_lifting_births_are_exactly_the_dates_whose_effect_lifts() -> None:
         for a, b in ranges:
             inside |= (packed >= a) & (packed < b)
         assert np.array_equal(inside, date_effects(query, packed) > 0), query
+
+
+def test_neutral_births_are_exactly_the_dates_whose_effect_is_none() -> None:
+    """A dated screening reads these (with the lifting ones) instead of every namesake when a disagreeing
+    date cannot reach the threshold: they must hold every date that leaves a score as it is (no date, a
+    year apart without a month on one side) and no date that lowers it."""
+    packed = np.r_[np.zeros(1, dtype=np.int32), np.arange(19780000, 19830000, dtype=np.int32)]
+    for query in [PartialDate(1980), PartialDate(1980, 5), *EVERY_DAY]:
+        ranges = neutral_births(query)
+        assert all(a < b for a, b in ranges) and all(b < a for (_, b), (a, _) in itertools.pairwise(ranges))
+        inside = np.zeros(len(packed), dtype=np.bool_)
+        for a, b in ranges:
+            inside |= (packed >= a) & (packed < b)
+        assert np.array_equal(inside, date_effects(query, packed) == 0), query

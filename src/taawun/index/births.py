@@ -86,7 +86,9 @@ class BirthIndex:
         """The entries of these parts (of `n_parts`) born within `ranges` (half-open ranges of packed dates,
         ascending, disjoint): (entries, the rank in `sources` of the source each came from), in no particular
         order. An entry comes once per source it has, as in the postings. Many ranges (a year and month
-        agree with the year alone of every month) are read as the one span that holds them, then sifted."""
+        agree with the year alone of every month) are read as the span of each year that holds some, then
+        sifted (not as one span: a screening also reads the dates a year either side and the records without
+        one, `neutral_births`, and one span would read every record between)."""
         if not len(sources) or not ranges:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
         bounds = np.array(ranges, dtype=np.int64).ravel()  # a date is within the ranges iff it falls at an odd place
@@ -100,7 +102,7 @@ class BirthIndex:
         starts, counts, rank_of = [first.take(whole)], [run.take(whole)], [whole.astype(np.int32)]
         searched = np.flatnonzero(run > _READ_WHOLE)
         if searched.size:
-            read = bounds if len(ranges) <= _MAX_RANGES else bounds[[0, -1]]
+            read = bounds if len(ranges) <= _MAX_RANGES else _spans(ranges)
             by_part = searched[np.argsort(src[searched])]  # needles ascending: each search starts where the last ended
             at = np.searchsorted(self.keys, (src[by_part, None] << 32 | read[None, :]).ravel()).reshape(-1, 2)
             starts.append(at[:, 0])
@@ -132,3 +134,17 @@ class BirthIndex:
         keep = np.flatnonzero(np.searchsorted(bounds, born, side="right") & 1)
         pairs = np.unique((rank[hit[keep]].astype(np.int64) - 1) << 32 | ids[keep])  # a part twice in a name: once
         return (pairs & _LOW).astype(np.int32), (pairs >> 32).astype(np.int32)
+
+
+def _spans(ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Ascending disjoint ranges of packed dates merged into one span per year (bounds flat, as `born_in`
+    reads them): a few binary searches instead of one per range, and nothing read between the years."""
+    spans: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if spans and spans[-1][0] // 10000 == a // 10000:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    if len(spans) > _MAX_RANGES:
+        spans = [(spans[0][0], spans[-1][1])]
+    return np.array(spans, dtype=np.int64).ravel()

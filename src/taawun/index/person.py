@@ -32,6 +32,8 @@ from taawun.names.attributes import (
     date_effects,
     lifting_births,
     lowest_name_score,
+    mismatch_name_score,
+    neutral_births,
     normalise_nationalities,
     pack_date,
     parse_date,
@@ -623,16 +625,17 @@ class PersonIndex:
                     return True
         return False
 
-    def _dated(self, sources: Sequence[int], qdate: PartialDate) -> np.ndarray:
-        """The entries in these parts' postings whose record's birth date agrees with `qdate` at all (read as
-        the few ranges of dates that do, `lifting_births`), each once per source it has. They come in source
-        order (long postings first, those of _BIRTH_SORT_MIN entries or more before the others), each
-        source's in posting order: the order in which ties of the ranking have always been met."""
+    def _dated(self, sources: Sequence[int], ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The entries in these parts' postings whose record's birth date is in `ranges` (half-open ranges of
+        packed dates, ascending: those that agree with the query's date, `lifting_births`, or neither agree
+        nor disagree, `neutral_births`), each once per source it has. They come in source order (long
+        postings first, those of _BIRTH_SORT_MIN entries or more before the others), each source's in
+        posting order: the order in which ties of the ranking have always been met."""
         long, short = self._split_sources(sources)
         postings = self._postings
         order = [tid for tid in long if len(postings[tid]) >= _BIRTH_SORT_MIN]
         order += [tid for tid in long if len(postings[tid]) < _BIRTH_SORT_MIN] + short
-        ids, ranks = self._birth_index().born_in(order, lifting_births(qdate), self._tok_flat, self._tok_start,
+        ids, ranks = self._birth_index().born_in(order, ranges, self._tok_flat, self._tok_start,
                                                  self._entry_births, len(self._postings))
         return ids.take(np.argsort(ranks.astype(np.int64) << 32 | ids))
 
@@ -649,37 +652,48 @@ class PersonIndex:
 
     def _candidates(
         self, qtoks: Sequence[Token], sims: Sequence[dict[int, float]], floor: float, limit: int,
-        qdate: PartialDate | None = None, undated_floor: float | None = None,
+        qdate: PartialDate | None = None, undated_floor: float | None = None, mismatch_floor: float | None = None,
     ) -> Iterable[int]:
         """Entry ids worth exact scoring for one query name.
 
         Only entries in the postings of the source parts can reach the floor (`_sources`), so they
-        are the candidates. A screening's floor is lower when its query has a birth date (an
-        agreeing date lifts a weaker name to the threshold), but only for records whose date does
-        agree: the names that could reach the threshold without that help (`undated_floor`) come
-        from their own sources, and those of the date's lower floor only if their date agrees, which
-        keeps a dated query from reading every namesake of a common name. When they are many (common
-        parts), each is ranked by an approximate score read from its own parts (one dense lookup of
-        every vocabulary part's weighted similarity to the query, gathered at C speed), and the best
-        few are scored exactly; the query's birth date moves the ranking as it will move the final
-        scores (a common name's right holder ranks up among its namesakes). Reading the candidates'
-        parts costs as much as the candidates; scattering the postings of every similar part (the
-        other way round) would cost as much as the postings of the query's commonest parts, which at
-        a million persons are far longer.
+        are the candidates. A screening's floor depends on how its query's birth date meets the
+        record's: an agreeing date lifts a weaker name to the threshold (`floor`), no date or a year
+        apart leaves it (`undated_floor`), and a disagreeing one lowers it (`mismatch_floor`, above 1 at
+        the screening threshold: no name gets there). So each floor's sources are read for the records
+        it applies to only: the agreeing and the neutral records by birth date (`_dated`), and every
+        record only if a disagreeing date can still reach the threshold. A dated screening thus reads
+        the few namesakes of a common name born when the traveller says, not all of them. When the
+        candidates are many (common parts), each is ranked by an approximate score read from its own
+        parts (one dense lookup of every vocabulary part's weighted similarity to the query, gathered
+        at C speed), and the best few are scored exactly; the query's birth date moves the ranking as
+        it will move the final scores (a common name's right holder ranks up among its namesakes).
+        Reading the candidates' parts costs as much as the candidates; scattering the postings of every
+        similar part (the other way round) would cost as much as the postings of the query's commonest
+        parts, which at a million persons are far longer.
         """
         if undated_floor is None:
             undated_floor = floor
         with_date = qdate is not None and floor < undated_floor
         listed = [self._listed(tok, sm) for tok, sm in zip(qtoks, sims, strict=True)]
-        chosen = self._sources(qtoks, listed, (undated_floor, floor) if with_date else (undated_floor,))
-        sources, prefix = chosen[0]
-        lists = [self._postings[tid] for tid in sources]
         dated: np.ndarray | None = None
         if with_date:
             assert qdate is not None
-            dated = self._dated(chosen[1][0], qdate)
+            if mismatch_floor is None:
+                mismatch_floor = undated_floor
+            reachable = mismatch_floor <= 1.0
+            floors = (undated_floor, floor, mismatch_floor) if reachable else (undated_floor, floor)
+            chosen = self._sources(qtoks, listed, floors)
+            sources, prefix = chosen[2] if reachable else ([], None)
+            # one read for both: the agreeing dates' floor is the lower, so its sources are nearly always
+            # a superset of the neutral dates' (the few records each adds are candidates all the same)
+            ranges = sorted(lifting_births(qdate) + neutral_births(qdate))
+            dated = self._dated(sorted(set(chosen[1][0]) | set(chosen[0][0])), ranges)
+        else:
+            sources, prefix = self._sources(qtoks, listed, (undated_floor,))[0]
+        lists = [self._postings[tid] for tid in sources]
         total = sum(len(p) for p in lists) + (0 if dated is None else len(dated))
-        if total <= _SMALL:
+        if total <= (_SMALL if dated is None else 0):
             seen: set[int] = set()
             for plist in lists:
                 seen.update(plist)
@@ -690,7 +704,8 @@ class PersonIndex:
         if prefix is not None and dated is None:  # a low floor: most of the query's similar parts are sources
             cand, approx = self._scattered(qtoks, sims, set(prefix), total, qdate)
         else:
-            cand, approx = self._gathered(qtoks, listed, sources, dated, qdate, floor, undated_floor)
+            cand, approx = self._gathered(qtoks, listed, sources, dated, qdate, floor, undated_floor,
+                                          mismatch_floor)
         k = min(len(approx), 4 * want)  # an entry appears once per source part it has
         top = np.argpartition(-approx, k - 1)[:k]
         top = top[np.argsort(-approx[top], kind="stable")]
@@ -779,14 +794,14 @@ class PersonIndex:
         return self._acc
 
     def _gathered(self, qtoks: Sequence[Token], listed: Sequence[_Listed], sources: Sequence[int],
-                  dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float
-                  ) -> tuple[np.ndarray, np.ndarray]:
+                  dated: np.ndarray | None, qdate: PartialDate | None, floor: float, undated_floor: float,
+                  mismatch_floor: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Candidates of the bound's sources and their approximate scores, from each candidate's own
         parts (one dense lookup of every vocabulary part's weighted similarity to the query, read
         through the entries' padded part matrix); names whose exact score provably cannot reach what
         they need get -1."""
         matrix = self._part_matrix()
-        long, short = self._split_sources(sources)
+        long, short = self._split_sources(sources) if len(sources) else ([], [])
         ids = [np.frombuffer(self._postings[tid], dtype=np.int32) for tid in long]
         pieces = [self._posting_rows(tid, matrix) for tid in long]
         if short:
@@ -819,8 +834,11 @@ class PersonIndex:
         rest = np.maximum(total_w - matched, 0.0)
         approx = self._approx(cand, weighted, matched, rest, effect)
         lowest: np.ndarray | np.float32 = np.float32(floor)  # the name score each candidate needs
-        if effect is not None and undated_floor > floor:  # where the date does not help, the undated floor
-            lowest = np.where(effect <= 0, np.float32(undated_floor), np.float32(floor))
+        if effect is not None and undated_floor > floor:  # where the date does not help, the undated floor,
+            # and where it disagrees, the higher one that takes (`_candidates`)
+            lowest = np.where(effect > 0, np.float32(floor), np.float32(undated_floor))
+            if mismatch_floor is not None and mismatch_floor > undated_floor:
+                lowest[effect < 0] = np.float32(mismatch_floor)
         # A bound of the exact score of the names that no join can change (as many parts as the
         # query): its unlisted pairs are below CAND_MIN_SIM (below INITIAL_SIM where an initial
         # takes part), so at best the leftover weight pairs at that, and the rest only lowers it
@@ -1035,8 +1053,10 @@ class PersonIndex:
         qdate = parse_date(birth_date)
         qnats = normalise_nationalities(list(nationalities or ()))
         undated_floor = floor
+        mismatch_floor: float | None = None
         if min_total is not None:
             undated_floor = max(floor, lowest_name_score(min_total, None, qnats))
+            mismatch_floor = max(undated_floor, mismatch_name_score(min_total, qnats))
             floor = max(floor, lowest_name_score(min_total, qdate, qnats))
         qnames = [n for n in names if n and n.strip()]
         with self._lock:
@@ -1049,7 +1069,7 @@ class PersonIndex:
                 # a common name is held by many records (namesakes), and its score depends on its parts
                 # alone: each distinct name among the candidates is scored once
                 by_name: dict[bytes, float] = {}
-                for eid in self._candidates(qtoks, sims, floor, limit, qdate, undated_floor):
+                for eid in self._candidates(qtoks, sims, floor, limit, qdate, undated_floor, mismatch_floor):
                     rid = self._entry_rec[eid]
                     if rid < 0:
                         continue

@@ -150,6 +150,18 @@ def lifting_births(query: PartialDate) -> tuple[tuple[int, int], ...]:
     return tuple(ranges)
 
 
+def neutral_births(query: PartialDate) -> tuple[tuple[int, int], ...]:
+    """The packed birth dates whose agreement with `query` neither lifts nor lowers a score (`date_effects`
+    == 0), as half-open ranges of packed values, ascending: no date at all, and a year apart where either
+    side lacks the month ("near_year"). With `lifting_births`, these are the only records a dated
+    screening can meet when a disagreeing date puts the threshold out of reach (`mismatch_name_score`),
+    so its index reads them by birth date instead of every namesake. (A test holds this to `date_effects`
+    for every month and day.)"""
+    before, after = (query.year - 1) * 10000, (query.year + 1) * 10000
+    width = 100 if query.month is not None else 10000  # with a month, only dates without one are near
+    return (0, 1), (before, before + width), (after, after + width)
+
+
 def _nat_agreement(a: frozenset[str], b: frozenset[str]) -> str:
     if not a or not b:
         return "unknown"
@@ -209,6 +221,14 @@ def lowest_name_score(total: float, date: PartialDate | None, nationalities: fro
     """
     room = (1.0 - _best_date_effect(date)) * (1.0 - _SHARED_NATIONALITY_EFFECT if nationalities else 1.0)
     return max(0.0, 1.0 - (1.0 - total) / room - 1e-6)  # the hair covers combine's rounding
+
+
+def mismatch_name_score(total: float, nationalities: frozenset[str]) -> float:
+    """The lowest name score that `combine` can raise to `total` when the birth dates disagree (the score
+    is lowered, and only a shared nationality lifts it back): above 1 when no name can get there, as at the
+    screening threshold, which then spares a dated screening every record born on another date."""
+    lifted = 1.0 - (1.0 - total) / (1.0 - _SHARED_NATIONALITY_EFFECT if nationalities else 1.0)
+    return max(0.0, lifted / (1.0 + _DATE_EFFECT["mismatch"]) - 1e-6)  # the hair covers combine's rounding
 
 
 def normalise_nationalities(values: list[str] | tuple[str, ...] | None) -> frozenset[str]:
