@@ -693,6 +693,8 @@ class PersonIndex:
             sources, prefix = self._sources(qtoks, listed, (undated_floor,))[0]
         lists = [self._postings[tid] for tid in sources]
         total = sum(len(p) for p in lists) + (0 if dated is None else len(dated))
+        # A few candidates are all scored exactly; a dated read's are still ranked and bounded, however few:
+        # most are namesakes born that day whose names the bound rules out without their exact scoring.
         if total <= (_SMALL if dated is None else 0):
             seen: set[int] = set()
             for plist in lists:
