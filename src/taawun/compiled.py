@@ -32,6 +32,7 @@ MODULES: tuple[str, ...] = (
     "names/phonetic.py",
     "names/joins.py",
     "names/tokens.py",
+    "names/pairing.py",
     "index/person.py",
 )
 # The packages whose sources the compiled modules were checked against (they import only each other).

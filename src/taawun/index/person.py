@@ -39,17 +39,14 @@ from taawun.names.attributes import (
     parse_date,
 )
 from taawun.names.joins import join_worth_trying
+from taawun.names.pairing import DISAGREEMENT_WEIGHT, greedy_order, order_factor, pair_terms
 from taawun.names.scoring import (
     ALPHA,
     CONFLICT,
-    DISAGREEMENT_WEIGHT,
     MERGE_MIN,
     MIN_PAIR_SIM,
     REPAIR_MIN,
     align,
-    greedy_order,
-    order_factor,
-    pair_terms,
 )
 from taawun.names.segment import segment
 from taawun.names.similarity import INITIAL_SIM, token_similarity

@@ -52,13 +52,23 @@ def _letters_similarity(all_t: int, any_t: int, all_m: int, any_m: int, top: int
     return 1.0 - miss / top if top else 1.0
 
 
-def joined_similarity_estimate(t: Token, a: Token, b: Token) -> float:
-    """How alike `t` can be to `merge_tokens(a, b)` (0.0 when they cannot join): at least
-    `token_similarity(t, merge_tokens(a, b))` for every join measured (see the module's text)."""
-    if a.script != b.script:
-        return 0.0  # `merge_tokens` joins parts of one script only
-    if t.is_initial or a.is_initial or b.is_initial or not (t.keys and a.keys and b.keys):
-        return 1.0  # an initial matches by its first sound: no length tells
+_Joined = tuple[str, tuple[str, ...], int, int, int, int, int, int]
+# (id(a), id(b)) -> (a, b, what the estimate reads of them joined). The entry holds the two tokens, so neither
+# can be freed (and its id reused) while it is kept; a hit is checked by identity all the same. (Not keyed by
+# spelling: an Arabic part's keys come from its unfolded letters, which its folded forms do not show.)
+_JOINED: dict[tuple[int, int], tuple[Token, Token, _Joined]] = {}
+_JOINED_MAX = 100_000
+
+
+def _joined(a: Token, b: Token) -> _Joined:
+    """What the estimate reads of `a` and `b` written as one, which does not depend on the part held against
+    them: the joined spelling and its attested readings, the joined keys' length range and letters. Kept per
+    pair (bounded), since a screening meets the same adjacent parts of stored names again and again (71% of
+    the pairs of a passenger list repeat; only 16% of the (part, pair) triples do)."""
+    cache_key = (id(a), id(b))
+    hit = _JOINED.get(cache_key)
+    if hit is not None and hit[0] is a and hit[1] is b:
+        return hit[2]
     if a.script == AR:
         form = fold_arabic(a.forms[0] + b.forms[0])
         spelled: tuple[str, ...] = spellings().get(form, ())
@@ -69,12 +79,26 @@ def joined_similarity_estimate(t: Token, a: Token, b: Token) -> float:
         come = _MAY_COME[""]
     lo = max(0, min(map(len, a.keys)) + min(map(len, b.keys)) - KEY_SHORTER)
     hi = max(map(len, a.keys)) + max(map(len, b.keys)) + KEY_LONGER
+    got = (form, spelled, lo, hi, (a.key_all | b.key_all) & ~_MAY_GO, a.key_any | b.key_any | come,
+           (a.coarse_all | b.coarse_all) & ~_MAY_GO, a.coarse_any | b.coarse_any | come)
+    if len(_JOINED) >= _JOINED_MAX:
+        _JOINED.clear()
+    _JOINED[cache_key] = (a, b, got)
+    return got
+
+
+def joined_similarity_estimate(t: Token, a: Token, b: Token) -> float:
+    """How alike `t` can be to `merge_tokens(a, b)` (0.0 when they cannot join): at least
+    `token_similarity(t, merge_tokens(a, b))` for every join measured (see the module's text)."""
+    if a.script != b.script:
+        return 0.0  # `merge_tokens` joins parts of one script only
+    if t.is_initial or a.is_initial or b.is_initial or not (t.keys and a.keys and b.keys):
+        return 1.0  # an initial matches by its first sound: no length tells
+    form, spelled, lo, hi, key_all, key_any, coarse_all, coarse_any = _joined(a, b)
     top = t.key_len if t.key_len > hi else hi
     by_length = max(_length_similarity(len(k), lo, hi) for k in t.keys)  # coarse keys are as long
-    key = min(by_length, _letters_similarity(t.key_all, t.key_any, (a.key_all | b.key_all) & ~_MAY_GO,
-                                             a.key_any | b.key_any | come, top))
-    rough = min(by_length, _letters_similarity(t.coarse_all, t.coarse_any, (a.coarse_all | b.coarse_all) & ~_MAY_GO,
-                                               a.coarse_any | b.coarse_any | come, top))
+    key = min(by_length, _letters_similarity(t.key_all, t.key_any, key_all, key_any, top))
+    rough = min(by_length, _letters_similarity(t.coarse_all, t.coarse_any, coarse_all, coarse_any, top))
     key = min(1.0, key * (1.0 - VOWEL_BONUS) + VOWEL_BONUS)  # `_key_sim`: vowels add at most the bonus
     rough = min(1.0, rough * (1.0 - VOWEL_BONUS) + VOWEL_BONUS)
     if (t.script == AR) == (a.script == AR):

@@ -1,6 +1,6 @@
 """Name-level scoring: align the parts of two names and weigh them by rarity.
 
-Order is nearly free (family names move; a crossed alignment keeps ORDER_FACTOR of its score,
+Order is nearly free (family names move; a crossed alignment keeps `pairing.ORDER_FACTOR` of its score,
 because a chain read in another order may be another person), parts may be missing on either
 side (a passport shows four links of a chain, a report two), and common parts count little.
 The score is a weighted Dice over aligned parts:
@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from taawun.names.joins import join_worth_trying
+from taawun.names.pairing import DISAGREEMENT_WEIGHT, greedy_order, order_factor, pair_terms
 from taawun.names.phonetic import arabic_key
 from taawun.names.segment import AR, segment
 from taawun.names.similarity import similar_parts, token_similarity
@@ -30,39 +31,6 @@ MERGE_MIN = 0.8  # a part must match two joined parts at least this well to repl
 MIN_PAIR_SIM = 0.65  # below this two parts are not considered the same part
 ALPHA = 0.5
 CONFLICT = 0.0  # extra charge when both names have unaligned parts: they disagree, not just omit
-# Rarity discounts agreement, not disagreement: Alaa for Ali is as much evidence of another
-# person as Zuhair for Zahran. The shortfall of an aligned pair is charged at no less than
-# this weight per part.
-DISAGREEMENT_WEIGHT = 0.6
-# Order is free but not meaningless: in a chain, "Khalid Abdulrahman" (Khalid son of
-# Abdulrahman) and "Abdulrahman Khalid" are father and son, or strangers. A name whose aligned
-# parts come in another order keeps this share of its score, which brings a perfect reordered
-# name down to the hit threshold (DEFAULT_THRESHOLD, 0.88): a surname-first listing of the same
-# person is still a possible hit, ranks below the name in its own order, and needs another
-# agreeing attribute (a birth date) to be a strong one.
-ORDER_FACTOR = 0.88
-
-
-def order_factor(aligned: Sequence[tuple[int, int, float]], sim: Callable[[int, int], float]) -> float:
-    """ORDER_FACTOR when the aligned (part of a, part of b, similarity) pairs cross and the same
-    parts paired in order would match worse, else 1. (Ismail Fahad Ismail Alfahad has two parts
-    that match اسماعيل and two that match فهد: whichever the alignment took, the name is in order.)"""
-    by_a = sorted(aligned)
-    js = [j for _, j, _ in by_a]
-    if all(x < y for x, y in zip(js, js[1:], strict=False)):
-        return 1.0
-    in_order = sorted(sim(i, j) for (i, _, _), j in zip(by_a, sorted(js), strict=True))
-    as_aligned = sorted(s for _, _, s in aligned)
-    return 1.0 if all(x >= y for x, y in zip(in_order, as_aligned, strict=True)) else ORDER_FACTOR
-
-
-def pair_terms(sim: float, weight: float, parts: int) -> tuple[float, float]:
-    """(numerator, denominator) contributions of one aligned pair of `parts` name parts of
-    total rarity `weight`, with similarity `sim`."""
-    floor = DISAGREEMENT_WEIGHT * parts
-    if sim >= 1.0 or weight >= floor:
-        return sim * weight, weight
-    return sim * weight, weight + (1.0 - sim) * (floor - weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,14 +248,6 @@ def _score(ta: Sequence[Token], tb: Sequence[Token], pairs: Sequence[Pair], sim:
     if den <= 0:
         return 0.0
     return round(num / den * order_factor([(i, js[0], s) for i, js, s, _ in pairs], lambda i, j: sim(i, j)[0]), 6)
-
-
-def greedy_order(s: float, x: Token, y: Token) -> tuple[float, float, str, str]:
-    """Sort key of a candidate pair in the greedy alignment: the most alike first, then the
-    heavier pair, then the texts, so that ties break the same whichever name comes first (and
-    the index, which aligns on its own, breaks them as `align` does)."""
-    lo, hi = (x.text, y.text) if x.text <= y.text else (y.text, x.text)
-    return -s, -(x.weight + y.weight), lo, hi
 
 
 def _greedy(ta: Sequence[Token], tb: Sequence[Token], sim: SimFn | None) -> list[Pair]:
