@@ -7,8 +7,9 @@ to keep the few born in the query's year was most of a passenger's search cost (
 ~70 sources' dates swept, or binary-searched per part). With every (part, entry) pair sorted by
 (part, birth date), the entries of one part born within one range of dates are one contiguous run: a
 part's short run is read whole, the long runs of all sources are found by one `searchsorted`, and
-the read costs about what it returns (the query's agreeing dates are a few ranges:
-`attributes.lifting_births`).
+the read costs about what it returns (the dates a screening reads are a few ranges: those that agree
+with the query's, `attributes.lifting_births`, and those that neither agree nor disagree,
+`attributes.neutral_births`).
 
 Entries are only ever appended, and never change; those added since the sorted arrays were made are
 read from the index's flat part lists (a few dozen thousand pairs at most) until they are many, then
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 MERGE_AFTER = 50_000  # (entry, part) pairs added since the arrays were sorted that a read checks one by one
-_MAX_RANGES = 8  # ranges of dates read one by one; more are read as the span that holds them
+_MAX_RANGES = 8  # ranges of dates read one by one; more are read as one span per year (`_spans`)
 _READ_WHOLE = 512  # a part's pairs up to this many are read and sifted rather than binary-searched
 _LOW = 0xFFFFFFFF
 
@@ -97,7 +98,7 @@ class BirthIndex:
         first = self.starts.take(np.minimum(src, last))
         run = self.starts.take(np.minimum(src + 1, last)) - first
         # A short run is read whole (one contiguous read); a long one is binary-searched for each range, or,
-        # when the ranges are many, for the span that holds them. What is read is then sifted by the ranges.
+        # when the ranges are many, for each year's span of them. What is read is then sifted by the ranges.
         whole = np.flatnonzero(run <= _READ_WHOLE)
         starts, counts, rank_of = [first.take(whole)], [run.take(whole)], [whole.astype(np.int32)]
         searched = np.flatnonzero(run > _READ_WHOLE)

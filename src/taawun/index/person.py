@@ -800,7 +800,7 @@ class PersonIndex:
         through the entries' padded part matrix); names whose exact score provably cannot reach what
         they need get -1."""
         matrix = self._part_matrix()
-        long, short = self._split_sources(sources) if len(sources) else ([], [])
+        long, short = self._split_sources(sources)
         ids = [np.frombuffer(self._postings[tid], dtype=np.int32) for tid in long]
         pieces = [self._posting_rows(tid, matrix) for tid in long]
         if short:
