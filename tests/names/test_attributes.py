@@ -7,6 +7,7 @@ import numpy as np
 from taawun.names.attributes import (
     _DATE_EFFECT,
     PartialDate,
+    _date_effects_direct,
     date_agreement,
     date_effects,
     lifting_births,
@@ -58,6 +59,16 @@ def test_date_effects_match_date_agreement_for_every_month_and_day() -> None:
     for query in EVERY_DAY:
         want = [_DATE_EFFECT["unknown"]] + [_DATE_EFFECT[date_agreement(query, d)] for d in EVERY_DAY]
         assert np.array_equal(date_effects(query, packed), np.array(want, dtype=np.float32)), query
+
+
+def test_date_effects_read_from_runs_equal_the_date_by_date_definition() -> None:
+    """`date_effects` reads each query's runs of equal effect (found at a few values only); over every packed
+    value of the three years around the query's, impossible ones included, and beyond, it must give what
+    the date-by-date definition gives."""
+    packed = np.r_[0, 1, 99, np.arange(19780000, 19830000), 20301231, 99999999].astype(np.int32)
+    for query in [PartialDate(1980), PartialDate(1980, 5), PartialDate(1980, 12), PartialDate(1981, 2, 29),
+                  *EVERY_DAY]:
+        assert np.array_equal(date_effects(query, packed), _date_effects_direct(query, packed)), query
 
 
 def test_lifting_births_are_exactly_the_dates_whose_effect_lifts() -> None:

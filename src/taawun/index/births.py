@@ -28,15 +28,17 @@ MERGE_AFTER = 50_000  # (entry, part) pairs added since the arrays were sorted t
 _MAX_RANGES = 8  # ranges of dates read one by one; more are read as one span per year (`_spans`)
 _READ_WHOLE = 512  # a part's pairs up to this many are read and sifted rather than binary-searched
 _LOW = 0xFFFFFFFF
+_TABLE_MAX = 40_000  # ranges of dates within this many packed values are sifted by table (`_within`)
 
 
 class BirthIndex:
     """Every (part, entry) pair of the postings, sorted by part, then packed birth date (then entry)."""
 
-    __slots__ = ("keys", "entries", "upto", "starts", "_marks")
+    __slots__ = ("keys", "dates", "entries", "upto", "starts", "_marks")
 
     def __init__(self, keys: np.ndarray, entries: np.ndarray, upto: int) -> None:
         self.keys = keys  # part << 32 | packed birth date (year * 10000 + month * 100 + day, 0 when unknown)
+        self.dates = (keys & _LOW).astype(np.int32)  # the dates alone: what a read sifts, at half the bytes
         self.entries = entries  # the pairs' entries, int32
         self.upto = upto  # entries below this are all in the arrays
         n_parts = int(keys[-1] >> 32) + 1 if len(keys) else 0
@@ -111,7 +113,7 @@ class BirthIndex:
             rank_of.append(np.repeat(by_part.astype(np.int32), len(read) // 2))
         begin, size = np.concatenate(starts), np.concatenate(counts)
         pos = np.arange(int(size.sum()), dtype=np.int64) + np.repeat(begin - (np.cumsum(size) - size), size)
-        keep = np.flatnonzero(np.searchsorted(bounds, self.keys.take(pos) & _LOW, side="right") & 1)
+        keep = np.flatnonzero(_within(self.dates.take(pos), ranges, bounds))
         ids = self.entries.take(pos.take(keep))
         ranks = np.repeat(np.concatenate(rank_of), size).take(keep)
         if self.upto < len(tok_start) - 1:
@@ -135,6 +137,24 @@ class BirthIndex:
         keep = np.flatnonzero(np.searchsorted(bounds, born, side="right") & 1)
         pairs = np.unique((rank[hit[keep]].astype(np.int64) - 1) << 32 | ids[keep])  # a part twice in a name: once
         return (pairs & _LOW).astype(np.int32), (pairs >> 32).astype(np.int32)
+
+
+def _within(dates: np.ndarray, ranges: Sequence[tuple[int, int]], bounds: np.ndarray) -> np.ndarray:
+    """Which of these packed dates fall within the ranges (`bounds` is them flat). A screening's ranges lie
+    within three years (besides "no date", 0): a table of those years' values answers each date with one
+    read, where a binary search among the bounds costs several times more over the thousands of dates read."""
+    first = 1 if ranges[0] == (0, 1) else 0
+    span = ranges[-1][1] - ranges[first][0] if first < len(ranges) else 0
+    if not 0 < span <= _TABLE_MAX:
+        return np.searchsorted(bounds, dates, side="right") & 1
+    low = ranges[first][0]
+    table = np.zeros(span + 1, dtype=np.bool_)  # the last value stands for every date outside the span
+    for a, b in ranges[first:]:
+        table[a - low : b - low] = True
+    inside = table.take(np.minimum((dates - np.int32(low)).view(np.uint32), np.uint32(span)))
+    if first:
+        inside |= dates == 0
+    return inside
 
 
 def _spans(ranges: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -84,7 +84,49 @@ def pack_date(date: PartialDate | None) -> int:
 
 def date_effects(query: PartialDate, packed: np.ndarray) -> np.ndarray:
     """`combine`'s birth-date effect of `query` against many packed dates at once (`date_agreement`
-    vectorised): an index ranks thousands of namesakes by it before scoring a few exactly.
+    vectorised): an index ranks thousands of namesakes by it before scoring a few exactly, for every
+    passenger of a list.
+
+    One binary search per date into the query's few runs of packed values of equal effect (no date, then
+    the three years around the query's, as `_effect_runs` finds them), rather than a dozen passes over
+    the array. (Years below 2 would put the runs over "no date"; they are worked out directly.)"""
+    if query.year < 2:
+        return _date_effects_direct(query, packed)
+    starts, values = _effect_runs(query.month or 0, query.day or 0)
+    bounds = np.concatenate((_NO_DATE, starts + query.year * 10000))
+    return values.take(np.searchsorted(bounds, packed, side="right"))
+
+
+_NO_DATE = np.array([0, 1], dtype=np.int64)  # the packed value of "no date" is alone in its run
+
+
+@lru_cache(maxsize=1024)
+def _effect_runs(month: int, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """For a query of this month and day (0: not given): where the effect changes over the three years
+    around the query's (packed values relative to the start of its year, ending with the end of the next
+    year), and the effect before, at "no date", up to the runs, in each run, and after them: the
+    values `date_effects` reads by binary search.
+
+    Read off `_date_effects_direct` itself, for any year (a packed value's month and day do not depend on
+    its year), at the only values where one of its tests can change its answer: a year's start, every
+    month's start and the value after it (with or without a day), and the query's month-day values (month
+    alone, swapped, exact) and the value after each."""
+    base = 2000
+    within = {m * 100 + e for m in range(100) for e in (0, 1)}
+    within |= {v + e for v in (month * 100, day * 100 + month, month * 100 + day) for e in (0, 1)}
+    points = np.array(sorted(p for p in within if p < 10000), dtype=np.int64)
+    at = np.concatenate([points + (base + k) * 10000 for k in (-1, 0, 1)])
+    effect = _date_effects_direct(PartialDate(base, month or None, day or None), at)
+    first = np.r_[0, np.flatnonzero(np.diff(effect)) + 1]
+    starts = np.r_[at[first], (base + 2) * 10000] - base * 10000
+    mismatch = _DATE_EFFECT["mismatch"]
+    values = np.r_[mismatch, _DATE_EFFECT["unknown"], mismatch, effect[first], mismatch].astype(np.float32)
+    starts.flags.writeable = values.flags.writeable = False  # shared by every call (cached)
+    return starts, values
+
+
+def _date_effects_direct(query: PartialDate, packed: np.ndarray) -> np.ndarray:
+    """`date_effects` worked out date by date, the definition its runs are read from.
 
     Over the whole array only a subtraction and comparisons run (the three years around the query's are
     one range of packed values); month and day are looked at for the few dates in it. With the query's
