@@ -26,8 +26,9 @@ import numpy as np
 
 MERGE_AFTER = 50_000  # (entry, part) pairs added since the arrays were sorted that a read checks one by one
 _MAX_RANGES = 8  # ranges of dates read one by one; more are read as one span per year (`_spans`)
-_READ_WHOLE = 256  # a part's pairs up to this many are read and sifted rather than binary-searched (at 1M persons 6% less
-# CPU per passenger than 512, at 100k 4%: a binary search costs less than reading and sifting a few hundred pairs)
+# A part's pairs up to this many are read and sifted rather than binary-searched (at 1M persons 6% less CPU per
+# passenger than 512, at 100k 4%: a binary search costs less than reading and sifting a few hundred pairs).
+_READ_WHOLE = 256
 _LOW = 0xFFFFFFFF
 _TABLE_MAX = 40_000  # ranges of dates within this many packed values are sifted by table (`_within`)
 
