@@ -914,17 +914,15 @@ class PersonIndex:
         parts = [part for part in listed if len(part.rows)]
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        if len(parts) == 1:
-            tids, vals = parts[0].rows, parts[0].values
-        elif PersonIndex._fill_apart(lookup, parts):
+        if PersonIndex._fill_apart(lookup, parts):
             return np.concatenate([part.rows for part in parts])
-        else:  # a part listed by several query parts: its values added in query-part order
-            tids = np.concatenate([part.rows for part in parts])
-            vals = np.concatenate([part.values for part in parts])
-            order = np.argsort(tids, kind="stable")
-            tids, vals = tids[order], vals[order]
-            first = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
-            tids, vals = tids[first], np.add.reduceat(vals, first)
+        # a part listed by several query parts: its values added in query-part order
+        tids = np.concatenate([part.rows for part in parts])
+        vals = np.concatenate([part.values for part in parts])
+        order = np.argsort(tids, kind="stable")
+        tids, vals = tids[order], vals[order]
+        first = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
+        tids, vals = tids[first], np.add.reduceat(vals, first)
         lookup[tids] = vals.astype(np.complex64)
         return tids
 
