@@ -204,6 +204,26 @@ def test_screening_needs_the_screen_role(client: TestClient, users: dict[str, Us
     assert r.status_code == 422
 
 
+def test_single_screenings_name_what_is_wrong_with_a_body_only_after_the_caller_is_known(
+        client: TestClient, users: dict[str, User]) -> None:
+    """These routes read and validate their body themselves (one thread hand-off per screening): a bad body gets
+    FastAPI's answers, and a caller without a valid token or the role learns nothing about it."""
+    frontline = users["mar_frontline"].headers
+    for path in ("/api/v1/screen/person", "/api/v1/screen/document"):
+        assert client.post(path, content=b"{not json").status_code == 401
+        assert client.post(path, json={"names": 5}, headers={"Authorization": "Bearer tw_forged"}).status_code == 401
+        assert client.post(path, content=b"{not", headers=users["gs_reviewer"].headers).status_code == 403
+        r = client.post(path, content=b"{not json", headers={**frontline, "Content-Type": "application/json"})
+        assert r.status_code == 400 and r.json()["detail"] == "the request body is not valid JSON", r.text
+        r = client.post(path, headers=frontline)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body", r.text
+    r = client.post("/api/v1/screen/document", json={"country": "MAR"}, headers=frontline)
+    assert r.status_code == 422 and r.json()["errors"] == [{"field": "number", "message": "Field required"}], r.text
+    r = client.post("/api/v1/screen/person", json={"names": ["Lukas Novak"], "birth_date": "1990-13-45"},
+                    headers=frontline)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "birth_date", r.text
+
+
 def test_no_index_work_before_the_caller_is_known(client: TestClient, users: dict[str, User]) -> None:
     """A worker loads (or builds) its index on the first screening: only once the token and role are checked."""
     app = client.app

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from taawun import compiled, web
 from taawun.api import (
+    body_schema,
     problems,
     routes_admin,
     routes_auth,
@@ -40,6 +41,7 @@ def create_app(engine: Engine | None = None, db_url: str | None = None) -> FastA
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(routes_public.router)  # outside /api/v1: no login
     web.mount(app)  # the pages, over the same services and gate
+    body_schema.install(app)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import Connection, Engine
+from starlette.concurrency import run_in_threadpool
 
 from taawun.access import screening as gate
 from taawun.access.actor import Actor
 from taawun.access.policy import require
-from taawun.api.body_schema import component_schema
+from taawun.api.body_schema import component_ref, component_schema
 from taawun.api.deps import ActorOnly, Conn, CurrentActor, engine_of, identify_with_feed, oauth2
 from taawun.api.screening_state import screening_index
 from taawun.domain.errors import InvalidInput, TaawunError
@@ -28,41 +31,73 @@ from taawun.store.db import quick_read
 router = APIRouter(tags=["screening"])
 Index = Annotated[ScreeningIndex, Depends(screening_index)]
 MAX_LIST_BYTES = 20 * 1024 * 1024
+B = TypeVar("B", bound=BaseModel)
 
 
-def screening_caller(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> tuple[Actor, ScreeningIndex]:
+def _screening_caller(request: Request, conn: Connection, token: str | None) -> tuple[Actor, ScreeningIndex]:
     """The caller and the worker's index, brought up to date with the change feed on the connection that
     checked the token: one pooled connection and, on SQLite, one read transaction per screening instead of
     two. The statement that checks the token also reads how far the feed has gone (one round trip for both;
     the index then reads the feed only when something changed). The token is checked first, so no
     unauthenticated request makes a worker load its index."""
-    with quick_read(engine_of(request)) as conn:
-        actor, feed_seq = identify_with_feed(request, conn, token)
-        require(actor, "screen")
-        index = screening_index(request)
-        index.refresh(conn, last=feed_seq)
+    actor, feed_seq = identify_with_feed(request, conn, token)
+    require(actor, "screen")
+    index = screening_index(request)
+    index.refresh(conn, last=feed_seq)
     return actor, index
 
 
-Screener = Annotated[tuple[Actor, ScreeningIndex], Depends(screening_caller)]
+def _body(model: type[B], raw: bytes) -> B:
+    """The JSON body validated as FastAPI validates a declared body, failing with the same error (so the same
+    problem response: 400 for JSON that does not parse, 422 naming each wrong field)."""
+    if not raw:
+        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}])
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+                                     ) from None
 
 
-@router.post("/screen/person")
-def screen_person(request: Request, caller: Screener, body: TravellerQuery) -> dict[str, Any]:
+async def _screen(request: Request, token: str | None, model: type[B],
+                  screen: Callable[[Engine, Actor, ScreeningIndex, B], dict[str, Any]]) -> Response:
+    """One frontline screening in one hand-off to the thread pool: the token check, the body's validation (after
+    the token: a caller without a valid token learns nothing about the body), the index's catch-up, the search,
+    the disclosure and the answer's encoding. Why: a sync dependency and a sync route were two hand-offs, each
+    ~0.15 ms of CPU and a thread wake-up on a call whose whole budget (the document check's p99) is 10 ms."""
+    raw = await request.body()
+    engine = engine_of(request)
+
+    def run() -> bytes:
+        with quick_read(engine) as conn:
+            actor, index = _screening_caller(request, conn, token)
+        return _json(screen(engine, actor, index, _body(model, raw)))
+
+    return Response(await run_in_threadpool(run), media_type="application/json")
+
+
+def _openapi_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The body such a route reads itself, documented as FastAPI documents a declared one."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": component_ref(model)}}}}
+
+
+@router.post("/screen/person", openapi_extra=_openapi_body(TravellerQuery))
+async def screen_person(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Response:
     """Check one traveller by names (any script), birth date, nationality, sex and documents."""
-    actor, index = caller
-    return svc.screen_traveller(engine_of(request), actor, index, body, refreshed=True)
+    return await _screen(request, token, TravellerQuery, lambda engine, actor, index, body: svc.screen_traveller(
+        engine, actor, index, body, refreshed=True))
 
 
 class DocumentScreen(DocumentQuery):
     location: ShortText | None = None
 
 
-@router.post("/screen/document")
-def screen_document(request: Request, caller: Screener, body: DocumentScreen) -> dict[str, Any]:
-    actor, index = caller
-    return svc.screen_document(engine_of(request), actor, index,
-                               DocumentQuery(number=body.number, country=body.country), body.location, refreshed=True)
+@router.post("/screen/document", openapi_extra=_openapi_body(DocumentScreen))
+async def screen_document(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Response:
+    """Check one travel document by number and issuing country."""
+    return await _screen(request, token, DocumentScreen, lambda engine, actor, index, body: svc.screen_document(
+        engine, actor, index, DocumentQuery(number=body.number, country=body.country), body.location,
+        refreshed=True))
 
 
 class BatchIn(BaseModel):
@@ -104,8 +139,6 @@ async def screen_batch(request: Request, actor: ActorOnly, index: Index) -> Any:
     """
     travellers = await _read_travellers(request)
     engine = engine_of(request)
-
-    from starlette.concurrency import run_in_threadpool
 
     if "application/x-ndjson" in request.headers.get("accept", ""):
         def lines() -> Iterator[bytes]:
