@@ -116,3 +116,98 @@ def test_a_lone_failing_unit_raises_and_stores_nothing(engine: Engine) -> None:
         committer.run(bad)
     assert "test.lonely" not in _actions(engine)
     assert committer.run(lambda conn: 42) == 42
+
+
+# A lone unit on PostgreSQL runs as a pipelined transaction (store.commit_pipeline): BEGIN rides with the lock, the
+# small inserts wait for the COMMIT. The same tests hold on SQLite, where it is a plain transaction.
+
+def test_a_lone_unit_reads_what_it_has_just_written(engine: Engine) -> None:
+    marker = uuid.uuid4().hex
+
+    def work(conn: Connection) -> list[str]:
+        audit.record(conn, SYSTEM, "test.held", marker)  # on PostgreSQL held on the connection, not yet sent
+        return list(conn.execute(select(audit_log.c.action).where(audit_log.c.target_id == marker)).scalars())
+
+    assert GroupCommitter(engine).run(work) == ["test.held"]
+    assert "test.held" in _actions(engine)
+
+
+def test_a_lone_failing_unit_leaves_the_connection_transactional(engine: Engine) -> None:
+    """After a failed pipelined transaction, the pooled connection opens its transactions itself again: a later
+    plain transaction that fails halfway stores nothing."""
+    committer = GroupCommitter(engine)
+
+    def bad(conn: Connection) -> None:
+        audit.record(conn, SYSTEM, "test.undone")
+        raise ValueError("no")
+
+    for _ in range(3):
+        with pytest.raises(ValueError):
+            committer.run(bad)
+        with pytest.raises(ValueError), engine.begin() as conn:
+            audit.record(conn, SYSTEM, "test.half")
+            raise ValueError("halfway")
+    assert committer.run(lambda conn: audit.record(conn, SYSTEM, "test.after")) is None
+    actions = _actions(engine)
+    assert "test.undone" not in actions and "test.half" not in actions and "test.after" in actions
+
+
+def test_lone_units_of_two_workers_keep_one_audit_chain(db_url: str) -> None:
+    """Two processes' worth of committers (two engines, two pools) appending at once: the chain only stays whole if
+    each transaction holds the writers' lock from its head read to its commit."""
+    from taawun.store.db import make_engine
+
+    engines = [make_engine(db_url) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def worker(engine: Engine, name: str) -> None:
+        committer = GroupCommitter(engine)
+        try:
+            for i in range(40):
+                committer.run(lambda conn, i=i: audit.record(conn, SYSTEM, f"test.{name}{i}"))  # type: ignore[misc]
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=worker, args=(e, f"w{k}.")) for k, e in enumerate(engines) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors
+        assert sum(a.startswith("test.w") for a in _actions(engines[0])) == 240
+        with engines[0].connect() as conn:
+            assert audit.verify(conn).ok
+    finally:
+        for e in engines:
+            e.dispose()
+
+
+def test_a_lone_unit_holds_the_writers_lock_until_it_commits(engine: Engine) -> None:
+    """The lock is taken with BEGIN in one round trip: taken outside the transaction it would be let go at once."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the writers' lock is PostgreSQL's (SQLite transactions are exclusive)")
+    from sqlalchemy import text
+
+    from taawun.store.locks import PG_WRITE_LOCK_KEY
+
+    inside, release = threading.Event(), threading.Event()
+
+    def work(conn: Connection) -> None:
+        audit.record(conn, SYSTEM, "test.locked")
+        inside.set()
+        assert release.wait(30)
+
+    def free() -> bool:
+        with engine.connect() as other:
+            return bool(other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK_KEY}).scalar())
+
+    holder = threading.Thread(target=GroupCommitter(engine).run, args=(work,))
+    holder.start()
+    try:
+        assert inside.wait(30)
+        assert not free()
+    finally:
+        release.set()
+        holder.join(30)
+    assert free() and "test.locked" in _actions(engine)
