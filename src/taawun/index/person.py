@@ -973,7 +973,11 @@ class PersonIndex:
         have = self._matrix_rows
         if have < n:
             if self._matrix.shape[0] < n:
-                size = max(n, self._matrix.shape[0] * 5 // 4, 1024)  # a live index grows by a few rows at a time
+                # A live index grows by a few rows at a time, so it is given room: a quarter more when it grows,
+                # an eighth more when it is first made. Rows no entry has reached are pages never touched
+                # (np.zeros maps them lazily): they cost no memory, and the first persons created after a
+                # worker starts do not copy the whole matrix (~100 MB at 1M persons: 0.4-0.6 s on that screening).
+                size = max(n + n // 8, self._matrix.shape[0] * 5 // 4, 1024)
                 grown = np.zeros((size, _ROW), dtype=np.int32)
                 grown[:have] = self._matrix[:have]
                 self._matrix = grown
