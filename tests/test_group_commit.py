@@ -211,29 +211,3 @@ def test_a_lone_unit_holds_the_writers_lock_until_it_commits(engine: Engine) -> 
         release.set()
         holder.join(30)
     assert free() and "test.locked" in _actions(engine)
-
-
-def test_a_lone_units_locking_read_holds_its_rows_until_it_commits(engine: Engine) -> None:
-    """Plain reads may run before a pipelined transaction's BEGIN; a read that locks rows may not."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks are PostgreSQL's (SQLite transactions are exclusive)")
-    from sqlalchemy.exc import OperationalError
-
-    GroupCommitter(engine).run(lambda conn: audit.record(conn, SYSTEM, "test.row"))
-    inside, release = threading.Event(), threading.Event()
-    first = select(audit_log.c.seq).order_by(audit_log.c.seq).limit(1)
-
-    def work(conn: Connection) -> None:
-        conn.execute(first.with_for_update()).scalar()
-        inside.set()
-        assert release.wait(30)
-
-    holder = threading.Thread(target=GroupCommitter(engine).run, args=(work,))
-    holder.start()
-    try:
-        assert inside.wait(30)
-        with pytest.raises(OperationalError), engine.connect() as other:
-            other.execute(first.with_for_update(nowait=True)).scalar()
-    finally:
-        release.set()
-        holder.join(30)

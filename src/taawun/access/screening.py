@@ -19,7 +19,6 @@ from sqlalchemy import Connection, bindparam, select
 
 from taawun.access import audit
 from taawun.access.actor import Actor
-from taawun.access.notices import published_notices_for
 from taawun.access.policy import live_clause, require
 from taawun.access.records import sees
 from taawun.domain.enums import HitDisclosure
@@ -48,7 +47,6 @@ class Disclosed:
     score: float
     row: RecordRow | None
     explanation: dict[str, Any]
-    notice: dict[str, Any] | None = None  # (full disclosures) the published notice on the record the searcher may see
 
 
 # Only active records within their review date hit. Built once: every screening with candidates re-reads them
@@ -80,10 +78,8 @@ def disclose(conn: Connection, actor: Actor, screening_id: str, candidates: Sequ
 
 def disclose_many(conn: Connection, actor: Actor, screenings: Sequence[Screening],
                   kind: str = "person") -> list[list[Disclosed]]:
-    """Disclose several screenings (e.g. a passenger list) with one read of the candidates, one of the
-    published notices on the records disclosed in full, one insert of hits, one of notifications and one append
-    of their audit entries (still one entry per screening). Everything is read before anything is written: on
-    PostgreSQL the writes then go with the COMMIT (store.commit_pipeline)."""
+    """Disclose several screenings (e.g. a passenger list) with one read of the candidates, one insert of
+    hits, one of notifications and one append of their audit entries (still one entry per screening)."""
     require(actor, "screen")
     now = audit.utcnow()
     rows = _live_rows(conn, list(dict.fromkeys(c.record_id for s in screenings for c in s.candidates)), now.date())
@@ -97,11 +93,6 @@ def disclose_many(conn: Connection, actor: Actor, screenings: Sequence[Screening
         events.append(audit.AuditEvent(f"screen.{kind}", screening.screening_id,
                                        {"location": screening.location, "hits": hit_ids,
                                         "candidates": len(screening.candidates)}))
-    full = [hit for shown in out for hit in shown if hit.row is not None]
-    if full:  # (a screening without a full hit reads nothing more)
-        notices = published_notices_for(conn, actor, [hit.row.id for hit in full if hit.row is not None])
-        for hit in full:
-            hit.notice = notices.get(hit.row.id) if hit.row is not None else None
     audit.append(conn, actor, events, with_rows=store.hit_writes(hit_rows, notes))  # one round trip for all three
     return out
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from taawun.access.actor import Actor
+from taawun.access.notices import published_notices_for
 from taawun.access.policy import require
 from taawun.access.screening import Candidate, Disclosed, Screening, disclose, disclose_many
 from taawun.domain.models import DocumentQuery, TravellerQuery
@@ -70,19 +71,25 @@ def _explanation(explanation: Any) -> dict[str, Any]:
     return {"names": str(explanation)}
 
 
-def _hit_view(hit: Disclosed) -> dict[str, Any]:
+def _hit_view(hit: Disclosed, notices: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     if hit.disclosure != "full" or hit.row is None:
         return {"hit_id": hit.hit_id, "disclosure": hit.disclosure, "owner": hit.owner}
     record = view(hit.row)
     status = record.get("person_status") or record.get("document_status")
     action = _ACTIONS.get(str(status), "inform")
-    notice = hit.notice
+    notice = (notices or {}).get(hit.row.id)
     extra: dict[str, Any] = {}
     if notice is not None:  # a published notice says what to do, over the record's own status
         action = notice["action"]
         extra["notice"] = {"id": notice["id"], "type": notice["type"]}
     return {"hit_id": hit.hit_id, "disclosure": "full", "record_id": hit.row.id, "owner": hit.owner,
             "score": round(hit.score, 4), "action": action, "explanation": hit.explanation, **record, **extra}
+
+
+def _hit_views(conn: Connection, actor: Actor, hits: list[Disclosed]) -> list[dict[str, Any]]:
+    full = [h.row.id for h in hits if h.row is not None]
+    notices = published_notices_for(conn, actor, full) if full else {}  # a no-hit screening reads nothing more
+    return [_hit_view(h, notices) for h in hits]
 
 
 def _result(hits: list[Disclosed]) -> str:
@@ -106,9 +113,10 @@ def _screening(traveller: TravellerQuery, candidates: list[Candidate]) -> Screen
                      traveller.location)
 
 
-def _traveller_result(traveller: TravellerQuery, screening: Screening, disclosed: list[Disclosed]) -> dict[str, Any]:
+def _traveller_result(traveller: TravellerQuery, screening: Screening, disclosed: list[Disclosed],
+                      notices: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"screening_id": screening.screening_id, "result": _result(disclosed),
-                           "hits": [_hit_view(h) for h in disclosed]}
+                           "hits": [_hit_view(h, notices) for h in disclosed]}
     if traveller.reference:
         out["reference"] = traveller.reference
     return out
@@ -118,7 +126,9 @@ def _disclose_travellers(conn: Connection, actor: Actor, travellers: Sequence[Tr
                          found: Sequence[list[Candidate]]) -> list[dict[str, Any]]:
     screenings = [_screening(t, c) for t, c in zip(travellers, found, strict=True)]
     disclosed = disclose_many(conn, actor, screenings)
-    return [_traveller_result(t, s, d) for t, s, d in zip(travellers, screenings, disclosed, strict=True)]
+    full = [h.row.id for hits in disclosed for h in hits if h.row is not None]
+    notices = published_notices_for(conn, actor, full) if full else {}
+    return [_traveller_result(t, s, d, notices) for t, s, d in zip(travellers, screenings, disclosed, strict=True)]
 
 
 # The index is searched outside any transaction; only the disclosure (re-reading the candidates, storing
@@ -178,6 +188,6 @@ def screen_document(engine: Engine, actor: Actor, index: ScreeningIndex, documen
         disclosed = disclose(conn, actor, screening_id, candidates, document.model_dump(mode="json"), location,
                              kind="document")
         return {"screening_id": screening_id, "result": _result(disclosed),
-                "hits": [_hit_view(h) for h in disclosed]}
+                "hits": _hit_views(conn, actor, disclosed)}
 
     return run_grouped(engine, write)

@@ -10,12 +10,8 @@ where a loaded 2-core machine adds its delays: the document check's p99 (10 ms) 
 How, for one transaction run by `pipelined_transaction` (store.group_commit, a lone unit):
 * psycopg is told not to open the transaction itself (autocommit, while nothing has run); BEGIN is then owed and
   goes first in the next pipeline that this package sends (the lock and head read, store.locks; inserts,
-  store.records), or on its own before any other statement that SQLAlchemy runs, with one exception: a plain
-  read (a SELECT built with SQLAlchemy that locks no rows) made before anything is written runs before BEGIN.
-  In READ COMMITTED, the only isolation level this is used at, it sees exactly what it would see inside the
-  transaction (each statement sees what was committed when it starts) and holds nothing, so a screening reads
-  its candidates and notices first and then writes in two round trips. Every write, lock and text statement
-  runs inside the transaction;
+  store.records), or on its own before any statement that SQLAlchemy runs: nothing ever runs outside the
+  transaction;
 * small inserts (`hold`) wait on the connection, in order, until the next statement of any kind (they go first,
   so everything runs in the order written) or the commit, which sends them and COMMIT in one pipeline;
 * a failure rolls the transaction back (held writes are never sent), and the connection always leaves with
@@ -28,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, event
+from sqlalchemy import Connection, Engine, event
 
 _KEY = "taawun.pipelined_transaction"
 Statement = tuple[str, list[tuple[Any, ...]]]  # SQL with %s marks, and one tuple of values per row
@@ -57,8 +53,7 @@ def pipelined_transaction(conn: Connection) -> Iterator[None]:
     plain transaction elsewhere). Commits when the body returns, rolls back if it raises. The caller's SQLAlchemy
     transaction then finds nothing left to commit or roll back."""
     driver = _driver(conn)
-    if (conn.dialect.name != "postgresql" or not hasattr(driver, "pipeline") or _in_transaction(driver)
-            or conn.default_isolation_level != "READ COMMITTED"):  # (reads may come before BEGIN: see above)
+    if conn.dialect.name != "postgresql" or not hasattr(driver, "pipeline") or _in_transaction(driver):
         yield
         return
     owed = conn.info[_KEY] = _Owed()
@@ -130,17 +125,7 @@ def hold(conn: Connection, statements: list[Statement]) -> bool:
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _owed_first(conn: Connection, _cursor: Any, _sql: str, _params: Any, context: Any, _many: bool) -> None:
-    """Whatever SQLAlchemy runs on a pipelined transaction's connection runs after BEGIN and the held writes, but
-    for plain reads made before anything is written (see the module docstring)."""
-    owed = _owed(conn)
-    if owed is None or (owed.begin and not owed.held and _plain_read(context)):
-        return
-    send_owed(conn)
-
-
-def _plain_read(context: Any) -> bool:
-    """A SELECT built with SQLAlchemy that locks no rows. (Text and driver SQL never count: they could do
-    anything, as `SELECT pg_advisory_xact_lock(...)` does.)"""
-    statement = getattr(getattr(context, "compiled", None), "statement", None)
-    return isinstance(statement, Select) and statement._for_update_arg is None
+def _owed_first(conn: Connection, *_: Any) -> None:
+    """Whatever SQLAlchemy runs on a pipelined transaction's connection runs after BEGIN and the held writes."""
+    if _KEY in conn.info:
+        send_owed(conn)
