@@ -20,8 +20,6 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from taawun.store.commit_pipeline import pipelined_transaction
-
 T = TypeVar("T")
 MAX_GROUP = 64  # units per transaction: bounds how long one commit holds the lock and delays its first unit
 
@@ -74,8 +72,7 @@ class GroupCommitter:
         try:
             with self._engine.begin() as conn:
                 if len(group) == 1:  # the transaction itself is the unit's boundary
-                    with pipelined_transaction(conn):  # (PostgreSQL: BEGIN and COMMIT each ride with statements)
-                        self._run_unit(group[0], conn, nested=False)
+                    self._run_unit(group[0], conn, nested=False)
                 else:
                     for unit in group:
                         self._run_unit(unit, conn, nested=True)

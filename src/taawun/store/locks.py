@@ -17,8 +17,6 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from taawun.store.commit_pipeline import queue_owed
-
 PG_WRITE_LOCK_KEY = 7_140_913  # arbitrary, constant
 _PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")  # built once: taken by every write
 
@@ -45,7 +43,6 @@ def serialise_writers_then_read(conn: Connection, query: str) -> tuple[Any, ...]
         return tuple(first) if first is not None else None
     with driver.cursor() as lock, driver.cursor() as read:
         with driver.pipeline():
-            queue_owed(conn, lock)  # a pipelined transaction's BEGIN goes in the same round trip
             lock.execute("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
             read.execute(query)
         row = read.fetchone()

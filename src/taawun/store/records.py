@@ -27,7 +27,6 @@ from sqlalchemy import (
 )
 
 from taawun.store import pg_copy
-from taawun.store.commit_pipeline import hold, owes, send_owed
 from taawun.store.locks import serialise_writers
 from taawun.store.tables import (
     changes,
@@ -200,7 +199,6 @@ def _write(conn: Connection, enc: Encoded) -> None:
             conn.execute(insert(enc.table), enc.values)
         return
     if conn.dialect.name == "postgresql":
-        send_owed(conn)  # COPY goes straight to the driver: a pipelined transaction's BEGIN and held rows first
         driver: Any = conn.connection.driver_connection
         with driver.cursor() as cursor:
             if enc.copy is not None:
@@ -250,12 +248,10 @@ def insert_all(conn: Connection, batches: Sequence[tuple[Table, list[dict[str, A
 
 
 def _pipelined(conn: Connection, encoded: Sequence[Encoded]) -> None:
-    """Small inserts in one pipeline; in a pipelined transaction (store.commit_pipeline) held, to go with the next
-    statement or the COMMIT."""
     if not encoded:
         return
     driver: Any = conn.connection.driver_connection
-    if not hasattr(driver, "pipeline") or (len(encoded) == 1 and not owes(conn)):  # nothing to gain
+    if len(encoded) == 1 or not hasattr(driver, "pipeline"):  # nothing to gain (or no pipeline mode)
         for enc in encoded:
             _write(conn, enc)
         return
@@ -267,8 +263,6 @@ def _pipelined(conn: Connection, encoded: Sequence[Encoded]) -> None:
                   for v in enc.values]
         sql = f"INSERT INTO {enc.table.name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
         statements.append((sql, params))
-    if hold(conn, statements):
-        return
     with driver.cursor() as cursor, driver.pipeline():
         for sql, params in statements:
             cursor.executemany(sql, params)
