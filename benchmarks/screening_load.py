@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -475,7 +476,13 @@ def index_share(snapshot_dir: Path, persons: Sequence[dict[str, Any]], documents
                 ) -> dict[str, Any]:
     """CPU per query of the name/document index alone, in this process on the same snapshot the workers load,
     for the queries of the one-client phases: set beside the server's CPU per request, it splits a screening
-    into the index's share and the rest (HTTP, authentication, change feed, disclosure, audit, commit)."""
+    into the index's share and the rest (HTTP, authentication, change feed, disclosure, audit, commit).
+
+    Then the machine's own scaling (`two_at_once`): the person queries searched again, in a loop, by this
+    process alone and by two forked copies of it at once. A passenger list is searched by two processes
+    (services.batch_search), so its time depends on how much two searches on the two cores slow each other
+    (shared caches and memory, or two hyperthreads of one core), which differs from machine to machine far
+    more than one search alone does: the ratio says how far a batch figure is the machine's."""
     from taawun.domain.models import DocumentQuery, TravellerQuery
     from taawun.services.screening import traveller_candidates
     from taawun.services.screening_index import ScreeningIndex
@@ -492,8 +499,60 @@ def index_share(snapshot_dir: Path, persons: Sequence[dict[str, Any]], documents
         for q in queries:
             traveller_candidates(index, q)
         out[f"{name}_index_cpu_ms"] = round((time.process_time() - t0) * 1000 / max(1, len(queries)), 2)
+    if travellers:
+        search_all = functools.partial(_each, functools.partial(traveller_candidates, index), travellers)
+        out["two_at_once"] = two_at_once(search_all, len(travellers))
     del index
     return out
+
+
+def _each(search: Any, queries: Sequence[Any]) -> None:
+    for query in queries:
+        search(query)
+
+
+def two_at_once(work: Any, n: int, passes: int = 10) -> dict[str, Any]:
+    """CPU ms per query of `passes` runs of `work` (n queries each): in this process alone, then in two forked
+    children released together (each its own figure). Children share the parent's memory copy-on-write, as
+    the passenger list's helper does."""
+
+    def timed() -> float:
+        t0 = time.process_time()
+        for _ in range(passes):
+            work()
+        return (time.process_time() - t0) * 1000 / (passes * n)
+
+    alone = timed()
+    go_r, go_w = os.pipe()
+    children: list[tuple[int, int]] = []
+    for _ in range(2):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            code = 1
+            try:
+                os.close(read_end)
+                os.read(go_r, 1)
+                os.write(write_end, f"{timed():.4f}".encode())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    os.write(go_w, b"go")
+    figures: list[float] = []
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as f:
+            text = f.read()
+        os.waitpid(pid, 0)
+        if text:
+            figures.append(float(text))
+    os.close(go_r)
+    os.close(go_w)
+    both = statistics.mean(figures) if len(figures) == 2 else None
+    return {"queries": n, "passes": passes, "alone_cpu_ms": round(alone, 3),
+            "each_of_two_cpu_ms": [round(x, 3) for x in figures],
+            "slowdown": round(both / alone, 3) if both and alone else None}
 
 
 # --- the load generator --------------------------------------------------------------------------
@@ -615,7 +674,7 @@ def propagation(a: str, b: str, officer: dict[str, str], screener: dict[str, str
             for _ in range(max_draws):
                 ar, lat = wl.gen.compose(rng)
                 birth = f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                body = {"kind": "person", "names": [{"full": " ".join(ar)}, {"full": " ".join(lat),
+                body: dict[str, Any] = {"kind": "person", "names": [{"full": " ".join(ar)}, {"full": " ".join(lat),
                                                                                "type": "transliteration"}],
                         "birth_date": birth, "person_status": "wanted", "crime_areas": ["terrorism"]}
                 query = {"names": [" ".join(wl.gen.parts.spellings[a].draw(rng) for a in ar)], "birth_date": birth,
