@@ -674,9 +674,10 @@ def propagation(a: str, b: str, officer: dict[str, str], screener: dict[str, str
             for _ in range(max_draws):
                 ar, lat = wl.gen.compose(rng)
                 birth = f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                body: dict[str, Any] = {"kind": "person", "names": [{"full": " ".join(ar)}, {"full": " ".join(lat),
-                                                                               "type": "transliteration"}],
-                        "birth_date": birth, "person_status": "wanted", "crime_areas": ["terrorism"]}
+                body: dict[str, Any] = {
+                    "kind": "person",
+                    "names": [{"full": " ".join(ar)}, {"full": " ".join(lat), "type": "transliteration"}],
+                    "birth_date": birth, "person_status": "wanted", "crime_areas": ["terrorism"]}
                 query = {"names": [" ".join(wl.gen.parts.spellings[a].draw(rng) for a in ar)], "birth_date": birth,
                          "location": "bench propagation"}
                 total = expected_total(query, body)
