@@ -798,6 +798,10 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true",
                         help="with --db-url: load the watchlist (untimed by the lock) and stop; a later run reuses it")
     args = parser.parse_args()
+    try:  # needed only after the load: say so before a load of many minutes, not after it
+        import psutil  # noqa: F401
+    except ImportError:
+        parser.error("psutil is missing: install the bench extra (.venv/bin/pip install -r requirements-bench.lock)")
     if args.db == "sqlite" and args.import_jobs > 1:
         parser.error("--import-jobs must be 1 on SQLite: an import holds the database's write lock for its whole file")
     if args.load_only and not args.db_url:
